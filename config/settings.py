@@ -1,0 +1,230 @@
+"""Wenshu settings: every value from a WENSHU_* environment variable (see README).
+
+Development (the default) runs on a laptop with SQLite under var/; production mode
+(WENSHU_ENV=production) refuses to start without its secrets.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import dj_database_url
+
+from config.env import ConfigurationError, env_bool, env_int, env_list, env_secret, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("WENSHU_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+WENSHU_ENV = env_str("WENSHU_ENV", "development")
+if WENSHU_ENV not in {"development", "production"}:
+    raise ConfigurationError("WENSHU_ENV must be development or production")
+PRODUCTION = WENSHU_ENV == "production"
+TESTING = "pytest" in sys.modules or env_bool("WENSHU_TESTING", False)
+
+DEBUG = env_bool("WENSHU_DEBUG", not PRODUCTION) and not PRODUCTION
+SECRET_KEY = env_secret(
+    "WENSHU_SECRET_KEY",
+    required=PRODUCTION,
+    default="dev-only-insecure-key-0123456789-abcdefghijklmnopqrstuvwxyz-wenshu",
+)
+ALLOWED_HOSTS = env_list("WENSHU_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ConfigurationError(
+        "WENSHU_ALLOWED_HOSTS is required in production mode (comma-separated host names). "
+        "生产模式必须设置 WENSHU_ALLOWED_HOSTS。"
+    )
+CSRF_TRUSTED_ORIGINS = env_list("WENSHU_CSRF_TRUSTED_ORIGINS", [])
+
+# Key-encryption key (hex, 32 bytes) that wraps seal private keys. Dev default is fixed and
+# public: it exists only so a laptop can run; production must bring its own.
+SEAL_KEK = env_secret(
+    "WENSHU_SEAL_KEK",
+    required=PRODUCTION,
+    default="00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+)
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "ninja",
+    "huey.contrib.djhuey",
+    "wenshu.web",
+    "wenshu.audit",
+    "wenshu.org",
+    "wenshu.accounts",
+    "wenshu.notify",
+    "wenshu.keys",
+    "wenshu.seals",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "wenshu.web.middleware.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "wenshu.accounts.middleware.AccountStateMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "wenshu.web.middleware.DomainErrorMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "wenshu.web.context_processors.shell",
+            ],
+        },
+    },
+]
+
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'wenshu.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("WENSHU_DB_CONN_MAX_AGE", 0))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at BEGIN so two
+    # writers queue instead of failing on a lock upgrade.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["wenshu.accounts.backends.WenshuBackend"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:workbench"
+
+# Sessions end after WENSHU_SESSION_IDLE_MINUTES without a request (sliding expiry).
+SESSION_IDLE_MINUTES = env_int("WENSHU_SESSION_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_NAME = "wenshu_session"
+CSRF_COOKIE_NAME = "wenshu_csrftoken"
+
+# Per-address login throttle: more failures than this from one address in the window refuse
+# further attempts from it (the per-account lockout is the security administrator's policy).
+LOGIN_ADDRESS_MAX_FAILURES = env_int("WENSHU_LOGIN_ADDRESS_MAX_FAILURES", 20)
+LOGIN_ADDRESS_WINDOW_MINUTES = env_int("WENSHU_LOGIN_ADDRESS_WINDOW_MINUTES", 15)
+# Opening an account needs the digital office's approval unless this is on.
+ACCOUNT_AUTO_APPROVE = env_bool("WENSHU_ACCOUNT_AUTO_APPROVE", False)
+
+# Second factor (login keys). The relying party must match the address users type.
+WEBAUTHN_RP_ID = env_str("WENSHU_WEBAUTHN_RP_ID", "localhost")
+WEBAUTHN_RP_NAME = env_str("WENSHU_WEBAUTHN_RP_NAME", "文枢电子公文系统")
+WEBAUTHN_ORIGIN = env_str("WENSHU_WEBAUTHN_ORIGIN", "http://localhost:8000")
+# Which accounts must present a login key: "all", "admins" (administrators only) or "none".
+# Administrators always need one when it is not "none". The security administrator can narrow
+# or widen this per unit and role in the console; this is the starting default.
+KEY_REQUIRED_DEFAULT = env_str("WENSHU_KEY_REQUIRED", "all" if PRODUCTION else "admins")
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env_str("WENSHU_STATIC_ROOT", str(VAR_DIR / "static")))
+WHITENOISE_USE_FINDERS = not PRODUCTION
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STORAGES = {
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env_str("WENSHU_MEDIA_ROOT", str(VAR_DIR / "media"))},
+    },
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("WENSHU_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Task queue (Huey): SQLite storage under var/ by default, Redis when WENSHU_REDIS_URL is set.
+REDIS_URL = env_str("WENSHU_REDIS_URL", "")
+TASKS_IMMEDIATE = env_bool("WENSHU_TASKS_IMMEDIATE", TESTING)
+if REDIS_URL:
+    HUEY = {
+        "huey_class": "huey.PriorityRedisHuey",
+        "name": "wenshu",
+        "immediate": TASKS_IMMEDIATE,
+        "immediate_use_memory": True,
+        "connection": {"url": REDIS_URL},
+        "utc": True,
+    }
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "wenshu",
+        "immediate": TASKS_IMMEDIATE,
+        "immediate_use_memory": True,
+        "filename": str(VAR_DIR / "huey.sqlite3"),
+        "utc": True,
+    }
+
+# Notification gateway for SMS: "log" writes to the outbox page and the log (no carrier here).
+SMS_GATEWAY = env_str("WENSHU_SMS_GATEWAY", "log")
+
+# Security headers. The CSP forbids inline script everywhere.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; "
+    "base-uri 'self'; object-src 'none'"
+)
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("WENSHU_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("WENSHU_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    if env_bool("WENSHU_BEHIND_PROXY", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("WENSHU_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Where tests put screenshots and other artefacts.
+TEST_ARTIFACTS_DIR = Path(env_str("WENSHU_TEST_ARTIFACTS", str(VAR_DIR / "test-artifacts")))
+CSRF_FAILURE_VIEW = "wenshu.web.views.csrf_failure"

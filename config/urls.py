@@ -1,0 +1,19 @@
+from django.urls import include, path
+
+from config.api import api
+
+urlpatterns = [
+    path("", include("wenshu.web.urls")),
+    path("accounts/", include("wenshu.accounts.urls")),
+    path("org/", include("wenshu.org.urls")),
+    path("audit/", include("wenshu.audit.urls")),
+    path("notify/", include("wenshu.notify.urls")),
+    path("keys/", include("wenshu.keys.urls")),
+    path("seals/", include("wenshu.seals.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler400 = "wenshu.web.views.bad_request"
+handler403 = "wenshu.web.views.forbidden"
+handler404 = "wenshu.web.views.not_found"
+handler500 = "wenshu.web.views.server_error"

@@ -1,0 +1,1 @@
+from wenshu.web.registry import NavItem, register_nav  # noqa: F401
