@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "wenshu.notify",
     "wenshu.keys",
     "wenshu.seals",
+    "wenshu.ops",
 ]
 
 MIDDLEWARE = [
