@@ -29,7 +29,9 @@ class NotFound(DomainError):
     status = 404
     code = "not_found"
 
-    def __init__(self, message: str = "找不到该记录，或您无权查看。", *, code: str | None = None) -> None:
+    def __init__(
+        self, message: str = "找不到该记录，或您无权查看。", *, code: str | None = None
+    ) -> None:
         super().__init__(message, code=code)
 
 
