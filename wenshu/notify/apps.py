@@ -5,3 +5,6 @@ class NotifyConfig(AppConfig):
     name = "wenshu.notify"
     label = "notify"
     verbose_name = "通知与短信"
+
+    def ready(self) -> None:
+        from wenshu.notify import nav  # noqa: F401  (registers navigation and the unread counter)

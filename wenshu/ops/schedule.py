@@ -10,3 +10,12 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 # Each app adds its block below: a comment naming the rule, then the wrapper.
+
+
+# notify — S1 第十六条 短信提醒: every minute send due SMS, retry failed ones with backoff and
+# reclaim rows whose worker died mid-send.
+@db_periodic_task(crontab(minute="*"))
+def notify_outbox_sweep() -> None:
+    from wenshu.notify.delivery import outbox_deliver
+
+    outbox_deliver(ids=None)
