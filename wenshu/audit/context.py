@@ -15,7 +15,9 @@ class AuditContext:
     on_behalf_of_name: str = ""
 
 
-_current: ContextVar[AuditContext] = ContextVar("wenshu_audit_context", default=AuditContext())
+# AuditContext is frozen, so one shared default instance is safe.
+_current: ContextVar[AuditContext] = ContextVar(
+    "wenshu_audit_context", default=AuditContext())  # noqa: B039
 
 
 def current() -> AuditContext:
@@ -24,7 +26,7 @@ def current() -> AuditContext:
 
 @contextlib.contextmanager
 def audit_context(**values: object) -> Iterator[None]:
-    token = _current.set(AuditContext(**{**current().__dict__, **values}))  # type: ignore[arg-type]
+    token = _current.set(AuditContext(**{**current().__dict__, **values}))
     try:
         yield
     finally:

@@ -19,3 +19,22 @@ def notify_outbox_sweep() -> None:
     from wenshu.notify.delivery import outbox_deliver
 
     outbox_deliver(ids=None)
+
+
+# audit — DESIGN rule 3 and GB/T 22239 审计记录保护: verify the whole SM3 audit chain once a
+# day; a broken chain raises a security alert. 18:30 UTC = 02:30 Asia/Shanghai (Huey runs
+# its crontabs in UTC: HUEY["utc"] is True).
+@db_periodic_task(crontab(hour="18", minute="30"))
+def audit_chain_verify() -> None:
+    from wenshu.audit.tasks import audit_verify_daily
+
+    audit_verify_daily()
+
+
+# seals — S1 第二十二条 用印审批: a use request is valid for 24 hours; every 10 minutes mark the
+# older ones expired so custodians' queues and counters drop them.
+@db_periodic_task(crontab(minute="*/10"))
+def seals_expire_use_requests() -> None:
+    from wenshu.seals.tasks import expire_stale_use_requests
+
+    expire_stale_use_requests()
