@@ -11,6 +11,7 @@ Every cast member has the password PASSWORD and no forced change.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -37,7 +38,7 @@ def make_unit(full_name: str, short_name: str, code: str, **fields: Any):
         status=Unit.Status.REGISTERED, in_directory=True, registered_at=now, **fields,
     )
     UnitName.objects.create(unit=unit, full_name=full_name, short_name=short_name,
-                            agency_code=code, valid_from=now - timezone.timedelta(days=365))
+                            agency_code=code, valid_from=now - timedelta(days=365))
     return unit
 
 
@@ -116,3 +117,45 @@ def login(client):
         return c
 
     return _login
+
+
+@pytest.fixture
+def browser():
+    """Headless Chromium from Debian's packages (wenshu.web.testing), quit after the test."""
+    from wenshu.web.testing import chromium_driver
+
+    driver = chromium_driver()
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture(scope="session")
+def clamd_socket(tmp_path_factory):
+    """A private clamd for this test run: unix socket in a tmp dir, a database holding only the
+    EICAR test signature (made here), StreamMaxLength = settings.UPLOAD_MAX_BYTES.
+
+    Request it in every test that uploads (``@pytest.mark.usefixtures("clamd_socket")``): it
+    sets ``django.conf.settings.CLAMD_SOCKET`` to its socket for the rest of the session (and
+    restores it at the end). Without it CLAMD_SOCKET is empty under pytest, so an upload is
+    refused as "scanner unavailable". Fails, not skips, when clamd is missing: it is required.
+    """
+    import contextlib
+
+    from django.conf import settings as django_settings
+
+    from wenshu.lib import scan
+
+    if scan.clamd_binary() is None:
+        pytest.fail("clamd 未安装：请先运行 make install"
+                    "（安装 Debian 软件包 clamav clamav-daemon）。")
+    with contextlib.ExitStack() as stack:
+        try:
+            socket_path = stack.enter_context(scan.private_clamd(
+                tmp_path_factory.mktemp("clamd"), max_bytes=django_settings.UPLOAD_MAX_BYTES))
+        except RuntimeError as exc:
+            pytest.fail(f"无法启动测试用 clamd：{exc}")
+        stack.callback(setattr, django_settings, "CLAMD_SOCKET", django_settings.CLAMD_SOCKET)
+        django_settings.CLAMD_SOCKET = socket_path
+        yield socket_path

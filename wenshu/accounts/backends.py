@@ -17,13 +17,16 @@ class WenshuBackend(ModelBackend):
     def user_can_authenticate(self, user: Any) -> bool:
         return bool(user.is_active and user.unit.is_registered)
 
-    def get_user(self, user_id: int) -> User | None:  # type: ignore[override]
+    def get_user(self, user_id: int) -> User | None:
         user = User.objects.select_related("unit", "department").filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
 
-    def authenticate(  # type: ignore[override]
-        self, request: HttpRequest | None, username: str | None = None,
-        password: str | None = None, **kwargs: Any,
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
     ) -> User | None:
         if not username or password is None:
             return None

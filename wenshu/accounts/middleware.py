@@ -7,8 +7,16 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
-# Paths a person who must change the password can still reach.
-_ALLOWED_PREFIXES = ("/accounts/password/", "/accounts/logout/", "/static/", "/healthz")
+# Paths a person who must change the password can still reach (pages and their API twins).
+_ALLOWED_PREFIXES = (
+    "/accounts/password/",
+    "/accounts/logout/",
+    "/static/",
+    "/healthz",
+    "/api/v1/accounts/password",
+    "/api/v1/accounts/logout",
+    "/api/v1/accounts/me",
+)
 
 
 class AccountStateMiddleware:
@@ -24,7 +32,10 @@ class AccountStateMiddleware:
         ):
             if request.path.startswith("/api/"):
                 return JsonResponse(
-                    {"error": "password_change_required", "message": "请先修改初始密码后再使用系统。"},
+                    {
+                        "error": "password_change_required",
+                        "message": "请先修改初始密码后再使用系统。",
+                    },
                     status=403,
                 )
             return redirect("accounts:password_change")

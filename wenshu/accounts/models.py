@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from wenshu.accounts.roles import ROLE_CHOICES, Role
 
@@ -24,18 +25,24 @@ class UserManager(BaseUserManager["User"]):
 
 class User(AbstractBaseUser):
     class Status(models.TextChoices):
-        PENDING = "pending", "待审批"      # opening requested, not yet approved
+        PENDING = "pending", "待审批"  # opening requested, not yet approved
         ACTIVE = "active", "正常"
-        DISABLED = "disabled", "已停用"    # e.g. the unit was deregistered
-        CLOSED = "closed", "已注销"        # account closed on request
-        REJECTED = "rejected", "未通过"    # opening refused by the digital office
+        DISABLED = "disabled", "已停用"  # e.g. the unit was deregistered
+        CLOSED = "closed", "已注销"  # account closed on request
+        REJECTED = "rejected", "未通过"  # opening refused by the digital office
 
     username = models.CharField("用户名", max_length=60, unique=True)
     real_name = models.CharField("姓名", max_length=60)
-    unit = models.ForeignKey("org.Unit", verbose_name="所属单位", on_delete=models.PROTECT, related_name="people")
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name="所属单位", on_delete=models.PROTECT, related_name="people"
+    )
     department = models.ForeignKey(
-        "org.Department", verbose_name="部门", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="people",
+        "org.Department",
+        verbose_name="部门",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
     )
     post = models.CharField("职务", max_length=60, blank=True)
     duties = models.TextField("职责权限备案", blank=True)
@@ -54,10 +61,10 @@ class User(AbstractBaseUser):
     objects = UserManager()
 
     USERNAME_FIELD = "username"
-    REQUIRED_FIELDS = ["real_name"]
+    REQUIRED_FIELDS = ["real_name"]  # noqa: RUF012
 
     class Meta:
-        ordering = ["unit_id", "id"]
+        ordering = ["unit_id", "id"]  # noqa: RUF012
         verbose_name = "人员"
 
     def __str__(self) -> str:
@@ -75,7 +82,8 @@ class User(AbstractBaseUser):
     def role_set(self) -> frozenset[Role]:
         cached = getattr(self, "_role_cache", None)
         if cached is None:
-            cached = frozenset(Role(code) for code in self.role_grants.values_list("role", flat=True))
+            # .all() uses a prefetch_related("role_grants") cache when a list page made one.
+            cached = frozenset(Role(grant.role) for grant in self.role_grants.all())
             self._role_cache = cached
         return cached
 
@@ -84,16 +92,33 @@ class User(AbstractBaseUser):
 
     def forget_roles(self) -> None:
         self.__dict__.pop("_role_cache", None)
+        getattr(self, "_prefetched_objects_cache", {}).pop("role_grants", None)
+
+    @property
+    def is_locked(self) -> bool:
+        return bool(self.locked_until and self.locked_until > timezone.now())
+
+
+# Allowed status changes of a person; anything else is refused with a Conflict.
+USER_TRANSITIONS: dict[str, frozenset[str]] = {
+    User.Status.PENDING: frozenset({User.Status.ACTIVE, User.Status.REJECTED}),
+    User.Status.ACTIVE: frozenset({User.Status.DISABLED, User.Status.CLOSED}),
+    User.Status.DISABLED: frozenset({User.Status.ACTIVE, User.Status.CLOSED}),
+    User.Status.CLOSED: frozenset(),
+    User.Status.REJECTED: frozenset(),
+}
 
 
 class RoleGrant(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
     role = models.CharField(max_length=30, choices=ROLE_CHOICES)
-    granted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    granted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     granted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "role"], name="role_grant_unique")]
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="role_grant_unique")]  # noqa: RUF012
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.role}"
@@ -125,7 +150,10 @@ class PasswordHistory(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["-created_at", "-id"]
+        ordering = ["-created_at", "-id"]  # noqa: RUF012
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.created_at:%Y-%m-%d}"
 
 
 class LoginAttempt(models.Model):
@@ -141,7 +169,9 @@ class LoginAttempt(models.Model):
         SECOND_FACTOR_FAILED = "second_factor_failed", "密钥验证失败"
 
     username = models.CharField(max_length=150)
-    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="login_attempts")
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="login_attempts"
+    )
     ip = models.CharField(max_length=64, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     result = models.CharField(max_length=30, choices=Result.choices)
@@ -149,8 +179,11 @@ class LoginAttempt(models.Model):
     at = models.DateTimeField(db_index=True)
 
     class Meta:
-        ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["ip", "at"]), models.Index(fields=["user", "at"])]
+        ordering = ["-at", "-id"]  # noqa: RUF012
+        indexes = [models.Index(fields=["ip", "at"]), models.Index(fields=["user", "at"])]  # noqa: RUF012
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.result} {self.at:%Y-%m-%d %H:%M}"
 
 
 class UserSession(models.Model):
@@ -166,8 +199,13 @@ class UserSession(models.Model):
     end_reason = models.CharField(max_length=100, blank=True)
 
     class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user"], condition=Q(ended_at__isnull=True), name="live_sessions")]
+        ordering = ["-created_at"]  # noqa: RUF012
+        indexes = [  # noqa: RUF012
+            models.Index(fields=["user"], condition=Q(ended_at__isnull=True), name="live_sessions")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.session_key[:8]}…"
 
 
 class ApiToken(models.Model):
@@ -183,7 +221,99 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at"]  # noqa: RUF012
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class AccountRequest(models.Model):
+    """A unit administrator's filing to open or close an account (S1 art. 12), decided by
+    the digital office. Opening creates the person only on approval, so a refused or
+    withdrawn request leaves the username free."""
+
+    class Kind(models.TextChoices):
+        OPEN = "open", "开设账号"
+        CLOSE = "close", "注销账号"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审批"  # filed, waiting for the digital office
+        APPROVED = "approved", "已批准"  # done: account opened / closed
+        REJECTED = "rejected", "已驳回"  # the digital office refused, with a reason
+        WITHDRAWN = "withdrawn", "已撤回"  # the requesting unit took it back
+
+    kind = models.CharField("申请类别", max_length=10, choices=Kind.choices)
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.PENDING)
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="account_requests"
+    )
+    requested_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="account_requests_filed"
+    )
+    person = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="account_requests",
+        help_text="closing: the account to close; opening: the account created on approval",
+    )
+    username = models.CharField("用户名", max_length=60)
+    real_name = models.CharField("姓名", max_length=60)
+    department = models.ForeignKey(
+        "org.Department",
+        verbose_name="部门",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    post = models.CharField("职务", max_length=60, blank=True)
+    duties = models.TextField("职责权限备案", blank=True)
+    mobile = models.CharField("手机号码", max_length=20, blank=True)
+    roles = models.JSONField("申请的角色", default=list, blank=True)
+    reason = models.CharField("申请说明", max_length=300, blank=True)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField("审批意见", max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]  # noqa: RUF012
+        constraints = [  # noqa: RUF012
+            # Two pending openings may not reserve the same username.
+            models.UniqueConstraint(
+                fields=["username"],
+                condition=Q(kind="open", status="pending"),
+                name="account_request_one_pending_open_per_username",
+            ),
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(kind="close", status="pending"),
+                name="account_request_one_pending_close_per_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.real_name}（{self.username}）"
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [Role(r).label for r in self.roles]
+
+
+# The request's state machine: only a pending request can be decided or withdrawn.
+REQUEST_TRANSITIONS: dict[str, frozenset[str]] = {
+    AccountRequest.Status.PENDING: frozenset(
+        {
+            AccountRequest.Status.APPROVED,
+            AccountRequest.Status.REJECTED,
+            AccountRequest.Status.WITHDRAWN,
+        }
+    ),
+    AccountRequest.Status.APPROVED: frozenset(),
+    AccountRequest.Status.REJECTED: frozenset(),
+    AccountRequest.Status.WITHDRAWN: frozenset(),
+}

@@ -9,17 +9,17 @@ from wenshu.lib.errors import DomainError
 
 
 class Role(StrEnum):
-    CITY_ADMIN = "city_admin"            # 市数字办管理员: registers units, approves accounts
-    SYSTEM_ADMIN = "system_admin"        # 系统管理员 (三员): system configuration console
-    SECURITY_ADMIN = "security_admin"    # 安全保密管理员 (三员): policies, city roles, unlocks
-    AUDIT_ADMIN = "audit_admin"          # 安全审计员 (三员): reads the audit log, changes nothing
-    GOV_APPROVER = "gov_approver"        # 市政府办公室审批人: seals and login keys
+    CITY_ADMIN = "city_admin"  # 市数字办管理员: registers units, approves accounts
+    SYSTEM_ADMIN = "system_admin"  # 系统管理员 (三员): system configuration console
+    SECURITY_ADMIN = "security_admin"  # 安全保密管理员 (三员): policies, city roles, unlocks
+    AUDIT_ADMIN = "audit_admin"  # 安全审计员 (三员): reads the audit log, changes nothing
+    GOV_APPROVER = "gov_approver"  # 市政府办公室审批人: seals and login keys
     SECRECY_OFFICER = "secrecy_officer"  # 市保密局: witnesses seal destruction
-    UNIT_ADMIN = "unit_admin"            # 单位系统管理员
-    UNIT_LEADER = "unit_leader"          # 单位负责人
-    CLERK = "clerk"                      # 文书 / 公文管理员
-    SEAL_CUSTODIAN = "seal_custodian"    # 印章保管人
-    STAFF = "staff"                      # 普通工作人员
+    UNIT_ADMIN = "unit_admin"  # 单位系统管理员
+    UNIT_LEADER = "unit_leader"  # 单位负责人
+    CLERK = "clerk"  # 文书 / 公文管理员
+    SEAL_CUSTODIAN = "seal_custodian"  # 印章保管人
+    STAFF = "staff"  # 普通工作人员
 
     @property
     def label(self) -> str:
@@ -50,8 +50,12 @@ ADMIN_ROLES = frozenset({Role.CITY_ADMIN, Role.UNIT_ADMIN} | THREE_ADMINS)
 
 # Pairs no one person may hold together, with the reason shown when refused.
 FORBIDDEN_PAIRS: dict[frozenset[Role], str] = {
-    frozenset({Role.CITY_ADMIN, Role.GOV_APPROVER}): "市数字办管理员不能兼任市政府办公室审批人（申请的审批与办理须分离）",
-    frozenset({Role.UNIT_LEADER, Role.SEAL_CUSTODIAN}): "单位负责人不能兼任印章保管人（签发与用印须分离）",
+    frozenset(
+        {Role.CITY_ADMIN, Role.GOV_APPROVER}
+    ): "市数字办管理员不能兼任市政府办公室审批人（申请的审批与办理须分离）",
+    frozenset(
+        {Role.UNIT_LEADER, Role.SEAL_CUSTODIAN}
+    ): "单位负责人不能兼任印章保管人（签发与用印须分离）",
 }
 
 

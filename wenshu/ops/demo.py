@@ -12,16 +12,20 @@ do. It only ever adds what is missing, so running it twice changes nothing.
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
+
+from django.conf import settings
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
 from wenshu.accounts.models import RoleGrant, User
-from wenshu.accounts.roles import Role
+from wenshu.accounts.roles import ADMIN_ROLES, Role
 from wenshu.audit.services import audit_record
 from wenshu.lib.errors import Conflict
+from wenshu.lib.gm import sm3
 from wenshu.org.models import Department, Unit, UnitGroup, UnitName
 
 DEMO_PASSWORD = "Demo@2026"  # noqa: S105 (documented in README.md; demo data only)
@@ -181,6 +185,7 @@ def load_demo_city() -> LoadResult:
     departments, new_departments = _ensure_departments(units)
     _ensure_groups(units)
     new_people = _ensure_people(units, departments)
+    _ensure_demo_keys()
     result = LoadResult(units=new_units, departments=new_departments, people=new_people)
     if not result.nothing_new:
         audit_record(
@@ -285,6 +290,30 @@ def _ensure_people(units: dict[str, Unit], departments: dict[tuple[str, str], De
         [RoleGrant(user=u, role=p.role) for u, p in zip(users, missing, strict=True)]
     )
     return len(missing)
+
+
+def demo_totp_secret(username: str) -> str:
+    """The demo TOTP secret of an administrator: derived from the name, public, demo only."""
+    return base64.b32encode(sm3(f"wenshu-demo-totp/{username}".encode())[:20]).decode()
+
+
+def _ensure_demo_keys() -> None:
+    """Administrators must log in with a key (KEY_REQUIRED_DEFAULT); give the demo's a TOTP
+    key whose current code `manage.py key_totp_code USERNAME` prints. Never in production."""
+    if settings.PRODUCTION:
+        return
+    from wenshu.keys.models import KeyKind, LoginKey
+    from wenshu.keys.services import key_issue_demo_totp
+
+    admins = User.objects.filter(
+        username__in=[p.username for p in demo_people()], role_grants__role__in=ADMIN_ROLES
+    ).distinct()
+    keyed = set(
+        LoginKey.objects.filter(holder__in=admins, kind=KeyKind.TOTP).values_list("holder_id", flat=True)
+    )
+    for admin in admins:
+        if admin.pk not in keyed:
+            key_issue_demo_totp(holder=admin, secret=demo_totp_secret(admin.username))
 
 
 def accounts_markdown() -> str:

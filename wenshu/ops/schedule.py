@@ -38,3 +38,12 @@ def seals_expire_use_requests() -> None:
     from wenshu.seals.tasks import expire_stale_use_requests
 
     expire_stale_use_requests()
+
+
+# accounts — idle sessions (WENSHU_SESSION_IDLE_MINUTES): mark idled-out sessions ended in the
+# session register and delete expired session rows, every 10 minutes.
+@db_periodic_task(crontab(minute="*/10"))
+def accounts_sessions_sweep() -> None:
+    from wenshu.accounts.services import sessions_sweep
+
+    sessions_sweep()

@@ -51,5 +51,10 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        message = str(exc) if exc.status_code != 400 else "请求格式不正确（例如 JSON 无法解析）。"
+        messages = {
+            400: "请求格式不正确（例如 JSON 无法解析）。",
+            403: "请求被拒绝：缺少有效的 CSRF 令牌（浏览器会话调用须带 X-CSRFToken），或无权操作。",
+            405: "该接口不支持此请求方法。",
+        }
+        message = messages.get(exc.status_code, str(exc))
         return _json(api, request, exc.status_code, "http_error", message)
