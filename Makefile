@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DEBIAN_PACKAGES := chromium chromium-driver clamav clamav-daemon fonts-wqy-zenhei \
 	fonts-arphic-uming fonts-arphic-ukai poppler-utils
 
-.PHONY: install system-packages run serve migrate demo test test-fast bench lint clean
+.PHONY: install system-packages run serve migrate demo test test-fast bench lint clean clamd clamd-stop
 
 install: system-packages $(STAMP)
 
@@ -39,7 +39,15 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_demo_city --if-empty
 
-run: demo
+# The project's own virus scanner (uploads are refused while it does not answer). Idempotent:
+# starts clamd on var/clamav/clamd.sock only when nothing answers there (docs/parts/files.md).
+clamd: install
+	$(PY) manage.py clamd start
+
+clamd-stop:
+	$(PY) manage.py clamd stop
+
+run: demo clamd
 	$(PY) manage.py serve --port $(PORT)
 
 test: install

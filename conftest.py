@@ -119,6 +119,18 @@ def login(client):
     return _login
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Every test stores files in its own folder, never in var/media."""
+    location = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": str(location)}},
+    }
+    return location
+
+
 @pytest.fixture
 def browser():
     """Headless Chromium from Debian's packages (wenshu.web.testing), quit after the test."""
