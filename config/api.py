@@ -13,6 +13,7 @@ from wenshu.notify.api import router as notify_router
 from wenshu.org.api import router as org_router
 from wenshu.seals.api import router as seals_router
 from wenshu.web import api_errors
+from wenshu.workflow.api import router as workflow_router
 
 api = NinjaAPI(
     title="文枢 Wenshu API",
@@ -29,3 +30,4 @@ api.add_router("/audit", audit_router)
 api.add_router("/notify", notify_router)
 api.add_router("/keys", keys_router)
 api.add_router("/seals", seals_router)
+api.add_router("/workflow", workflow_router)

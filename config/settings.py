@@ -6,6 +6,7 @@ Development (the default) runs on a laptop with SQLite under var/; production mo
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -24,11 +25,10 @@ PRODUCTION = WENSHU_ENV == "production"
 TESTING = "pytest" in sys.modules or env_bool("WENSHU_TESTING", False)
 
 DEBUG = env_bool("WENSHU_DEBUG", not PRODUCTION) and not PRODUCTION
-SECRET_KEY = env_secret(
-    "WENSHU_SECRET_KEY",
-    required=PRODUCTION,
-    default="dev-only-insecure-key-0123456789-abcdefghijklmnopqrstuvwxyz-wenshu",
-)
+# Public development values: they exist only so a laptop can run, and production refuses them.
+DEV_SECRET_KEY = "dev-only-insecure-key-0123456789-abcdefghijklmnopqrstuvwxyz-wenshu"  # noqa: S105
+DEV_SEAL_KEK = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+SECRET_KEY = env_secret("WENSHU_SECRET_KEY", required=PRODUCTION, default=DEV_SECRET_KEY)
 ALLOWED_HOSTS = env_list("WENSHU_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ConfigurationError(
@@ -39,11 +39,19 @@ CSRF_TRUSTED_ORIGINS = env_list("WENSHU_CSRF_TRUSTED_ORIGINS", [])
 
 # Key-encryption key (hex, 32 bytes) that wraps seal private keys. Dev default is fixed and
 # public: it exists only so a laptop can run; production must bring its own.
-SEAL_KEK = env_secret(
-    "WENSHU_SEAL_KEK",
-    required=PRODUCTION,
-    default="00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
-)
+SEAL_KEK = env_secret("WENSHU_SEAL_KEK", required=PRODUCTION, default=DEV_SEAL_KEK)
+if PRODUCTION:
+    if SECRET_KEY == DEV_SECRET_KEY or SEAL_KEK.lower() == DEV_SEAL_KEK:
+        raise ConfigurationError(
+            "WENSHU_SECRET_KEY / WENSHU_SEAL_KEK must not be the public development values. "
+            "生产模式不能使用开发环境的公开密钥，请重新生成。"
+        )
+    if not re.fullmatch(r"(?:[0-9a-fA-F]{2}){16,}", SEAL_KEK):
+        # Checked at start-up so a bad key stops the server, not the first seal use.
+        raise ConfigurationError(
+            "WENSHU_SEAL_KEK must be hex, at least 32 digits; use `openssl rand -hex 32`. "
+            "WENSHU_SEAL_KEK 须为十六进制数（建议 64 位，即 32 字节）。"
+        )
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -60,8 +68,10 @@ INSTALLED_APPS = [
     "wenshu.org",
     "wenshu.accounts",
     "wenshu.notify",
+    "wenshu.files",
     "wenshu.keys",
     "wenshu.seals",
+    "wenshu.workflow",
     "wenshu.ops",
 ]
 
@@ -169,8 +179,21 @@ STORAGES = {
         )
     },
 }
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("WENSHU_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Uploads and virus scanning (wenshu.files; docs/parts/files.md) ----------------------
+# Largest file one upload may carry; `make clamd` sets clamd's StreamMaxLength to the same.
+UPLOAD_MAX_BYTES = env_int("WENSHU_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+# clamd's address: a unix socket path (`make clamd` starts one there) or tcp://host:port.
+# Uploads are refused while it does not answer. Under pytest the default is empty, so a test
+# that uploads without the `clamd_socket` fixture (conftest.py, a private clamd) fails loudly
+# instead of quietly using a developer's running clamd.
+CLAMD_SOCKET = env_str(
+    "WENSHU_CLAMD_SOCKET", "" if TESTING else str(VAR_DIR / "clamav" / "clamd.sock"))
+CLAMD_TIMEOUT = env_int("WENSHU_CLAMD_TIMEOUT", 120)  # seconds for one scan
+# A request body (forms, JSON, multipart) may carry one maximal upload plus its form fields.
+DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+# --- end of uploads and virus scanning ---------------------------------------------------
 
 # Task queue (Huey): SQLite storage under var/ by default, Redis when WENSHU_REDIS_URL is set.
 REDIS_URL = env_str("WENSHU_REDIS_URL", "")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("notify/", include("wenshu.notify.urls")),
     path("keys/", include("wenshu.keys.urls")),
     path("seals/", include("wenshu.seals.urls")),
+    path("workflow/", include("wenshu.workflow.urls")),
     path("api/v1/", api.urls),
 ]
 
