@@ -313,3 +313,19 @@ def use_signature(*, viewer: User, pk: int) -> bytes:
     if found is None:
         raise NotFound("该用印申请尚未用印，或您无权查看。")
     return bytes(found)
+
+
+def maker_certificates_pem() -> str:
+    """Every seal-making authority certificate (current and retired), PEM: public material
+    that receivers and archives pass to `python -m wenshu.verify --trust`."""
+    import base64
+
+    from wenshu.seals.models import SealMaker
+
+    blocks = []
+    for der in SealMaker.objects.order_by("created_at").values_list("cert_der", flat=True):
+        body = base64.encodebytes(bytes(der)).decode().replace("\n", "")
+        lines = [body[i : i + 64] for i in range(0, len(body), 64)]
+        pem_body = "\n".join(lines)
+        blocks.append(f"-----BEGIN CERTIFICATE-----\n{pem_body}\n-----END CERTIFICATE-----\n")
+    return "".join(blocks)

@@ -6,6 +6,7 @@ app_name = "seals"
 urlpatterns = [
     path("", views.registry, name="registry"),
     path("unit/", views.unit_seals, name="unit_seals"),
+    path("maker.pem", views.maker_certificates, name="maker_certificates"),
     path("<int:pk>/", views.seal_detail, name="seal"),
     path("<int:pk>/picture.png", views.seal_picture, name="picture"),
     path("<int:pk>/seal.der", views.seal_download, name="seal_der"),

@@ -556,3 +556,14 @@ def verify(request: AuthedRequest) -> HttpResponse:
     return render(
         request, "seals/pages/verify.html", {"form": form, "verdict": verdict}, status=status
     )
+
+
+@login_required
+def maker_certificates(request: HttpRequest) -> HttpResponse:
+    """The seal-making authority's certificates (PEM), for offline package verification."""
+    pem = selectors.maker_certificates_pem()
+    if not pem:
+        raise NotFound("制章机构尚未建立，暂无证书。")
+    response = HttpResponse(pem, content_type="application/x-pem-file")
+    response["Content-Disposition"] = 'attachment; filename="wenshu-seal-maker.pem"'
+    return response
