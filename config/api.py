@@ -7,11 +7,18 @@ from ninja.security import SessionAuth
 
 from wenshu.accounts.api import router as accounts_router
 from wenshu.accounts.api_auth import ApiTokenAuth
+from wenshu.assets.api import router as assets_router
 from wenshu.audit.api import router as audit_router
+from wenshu.bulletins.api import router as bulletins_router
+from wenshu.directory.api import router as directory_router
 from wenshu.keys.api import router as keys_router
+from wenshu.library.api import router as library_router
+from wenshu.meetings.api import router as meetings_router
+from wenshu.messaging.api import router as messaging_router
 from wenshu.notify.api import router as notify_router
 from wenshu.org.api import router as org_router
 from wenshu.seals.api import router as seals_router
+from wenshu.tickets.api import router as tickets_router
 from wenshu.web import api_errors
 from wenshu.workflow.api import router as workflow_router
 
@@ -31,3 +38,10 @@ api.add_router("/notify", notify_router)
 api.add_router("/keys", keys_router)
 api.add_router("/seals", seals_router)
 api.add_router("/workflow", workflow_router)
+api.add_router("/meetings", meetings_router)
+api.add_router("/mail", messaging_router)
+api.add_router("/bulletins", bulletins_router)
+api.add_router("/library", library_router)
+api.add_router("/directory", directory_router)
+api.add_router("/tickets", tickets_router)
+api.add_router("/assets", assets_router)

@@ -72,6 +72,13 @@ INSTALLED_APPS = [
     "wenshu.keys",
     "wenshu.seals",
     "wenshu.workflow",
+    "wenshu.meetings",
+    "wenshu.assets",
+    "wenshu.messaging",
+    "wenshu.bulletins",
+    "wenshu.library",
+    "wenshu.directory",
+    "wenshu.tickets",
     "wenshu.ops",
 ]
 
@@ -194,6 +201,72 @@ CLAMD_TIMEOUT = env_int("WENSHU_CLAMD_TIMEOUT", 120)  # seconds for one scan
 # A request body (forms, JSON, multipart) may carry one maximal upload plus its form fields.
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 # --- end of uploads and virus scanning ---------------------------------------------------
+
+# --- Document library and file storage (wenshu.library; docs/parts/library.md) -----------
+# Days a deleted document stays restorable in the trash before it is purged.
+LIBRARY_TRASH_DAYS = env_int("WENSHU_LIBRARY_TRASH_DAYS", 30)
+# Where uploaded content lives: "local" (WENSHU_MEDIA_ROOT, the default) or "s3" for an
+# S3-compatible object store through django-storages. That package is NOT installed by
+# default: `pip install "django-storages[s3]"` before choosing s3. Content stays named by its
+# SM3 hash and is checked against it on every download, whichever store holds it.
+STORAGE_BACKEND = env_str("WENSHU_STORAGE", "local")
+if STORAGE_BACKEND == "s3":
+    import importlib.util
+
+    if importlib.util.find_spec("storages") is None:
+        raise ConfigurationError(
+            "WENSHU_STORAGE=s3 needs the django-storages package: pip install "
+            "'django-storages[s3]'. 使用 S3 兼容存储须先安装 django-storages。")
+    S3_OPTIONS = {
+        "bucket_name": env_str("WENSHU_S3_BUCKET", ""),
+        "endpoint_url": env_str("WENSHU_S3_ENDPOINT_URL", "") or None,
+        "region_name": env_str("WENSHU_S3_REGION", "") or None,
+        # Unset: boto3's own chain (environment, instance role …) supplies the keys.
+        "access_key": env_secret("WENSHU_S3_ACCESS_KEY", required=False) or None,
+        "secret_key": env_secret("WENSHU_S3_SECRET_KEY", required=False) or None,
+        "location": env_str("WENSHU_S3_PREFIX", "wenshu"),
+        "addressing_style": env_str("WENSHU_S3_ADDRESSING_STYLE", "path"),
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": True,  # names are SM3 hashes: the same name always holds the same bytes
+    }
+    if not S3_OPTIONS["bucket_name"]:
+        raise ConfigurationError("WENSHU_STORAGE=s3 needs WENSHU_S3_BUCKET. 请设置存储桶名称。")
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": S3_OPTIONS}
+elif STORAGE_BACKEND != "local":
+    raise ConfigurationError("WENSHU_STORAGE must be local or s3. 存储方式只能是 local 或 s3。")
+# --- end of document library and file storage --------------------------------------------
+
+# --- Meetings and tickets ----------------------------------------------------------------
+# Hours before the reply deadline when people who have not replied are reminded, and hours
+# before a meeting when its attendees are reminded (wenshu.meetings).
+MEETINGS_REPLY_REMINDER_HOURS = env_int("WENSHU_MEETINGS_REPLY_REMINDER_HOURS", 24)
+MEETINGS_START_REMINDER_HOURS = env_int("WENSHU_MEETINGS_START_REMINDER_HOURS", 2)
+# Days within which the reporter can reopen a resolved fault ticket (wenshu.tickets).
+TICKETS_REOPEN_DAYS = env_int("WENSHU_TICKETS_REOPEN_DAYS", 7)
+# --- end of meetings and tickets ----------------------------------------------------------
+
+# --- Internal mail (wenshu.messaging; docs/parts/mail.md) --------------------------------
+# Each person's mailbox quota in MB: inbox, sent, drafts and trash count, archive does not.
+# Sending or saving a draft over it is refused; mail to a full mailbox is still delivered.
+MAIL_QUOTA_MB = env_int("WENSHU_MAIL_QUOTA_MB", 500)
+# --- end of internal mail ----------------------------------------------------------------
+
+# --- PDF fonts of official documents (wenshu.documents → wenshu.lib.gongwen_pdf.Fonts) -----
+# GB/T 9704 sets documents in 仿宋_GB2312 (body), 黑体 and 楷体 (headings), 方正小标宋
+# (标志, 标题) and 宋体 (page numbers): licensed fonts a site installs and names here. Each
+# value is the path of a TrueType .ttf/.ttc file, optionally "path#N" for the N-th face of a
+# .ttc collection. Empty: the free Debian font found on this machine for that role
+# (fonts-arphic-uming / -ukai, fonts-wqy-zenhei; see gongwen_pdf.default_fonts()).
+FONT_FANGSONG = env_str("WENSHU_FONT_FANGSONG", "")
+FONT_HEITI = env_str("WENSHU_FONT_HEITI", "")
+FONT_KAITI = env_str("WENSHU_FONT_KAITI", "")
+FONT_XIAOBIAOSONG = env_str("WENSHU_FONT_XIAOBIAOSONG", "")
+FONT_SONGTI = env_str("WENSHU_FONT_SONGTI", "")
+# Extra stroke (a fraction of the font size, e.g. 0.025) that thickens a light stand-in for
+# 小标宋; empty = automatic (0 for a configured 小标宋, a little for the free Ming font).
+FONT_XIAOBIAOSONG_EMBOLDEN = env_str("WENSHU_FONT_XIAOBIAOSONG_EMBOLDEN", "")
+# --- end of PDF fonts ----------------------------------------------------------------------
 
 # Task queue (Huey): SQLite storage under var/ by default, Redis when WENSHU_REDIS_URL is set.
 REDIS_URL = env_str("WENSHU_REDIS_URL", "")

@@ -11,6 +11,13 @@ urlpatterns = [
     path("keys/", include("wenshu.keys.urls")),
     path("seals/", include("wenshu.seals.urls")),
     path("workflow/", include("wenshu.workflow.urls")),
+    path("meetings/", include("wenshu.meetings.urls")),
+    path("mail/", include("wenshu.messaging.urls")),
+    path("bulletins/", include("wenshu.bulletins.urls")),
+    path("library/", include("wenshu.library.urls")),
+    path("directory/", include("wenshu.directory.urls")),
+    path("assets/", include("wenshu.assets.urls")),
+    path("tickets/", include("wenshu.tickets.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -47,3 +47,54 @@ def accounts_sessions_sweep() -> None:
     from wenshu.accounts.services import sessions_sweep
 
     sessions_sweep()
+
+
+# meetings — S2 第二条 会议通知及时回复: every 5 minutes remind those who have not replied as
+# the reply deadline nears (SMS to the person or the unit's clerks) and remind attendees before
+# the meeting starts; each reminder is sent once (claimed rows + notify dedupe keys).
+@db_periodic_task(crontab(minute="*/5"))
+def meetings_send_reminders() -> None:
+    from wenshu.meetings.tasks import send_due_reminders
+
+    send_due_reminders()
+
+
+# bulletins — S2 第六条 定期清理过期信息: every day archive the notices whose expiry date has
+# passed and report to each publishing unit's administrators what was removed. 16:10 UTC =
+# 00:10 Asia/Shanghai, just after the date changes.
+@db_periodic_task(crontab(hour="16", minute="10"))
+def bulletins_archive_expired_notices() -> None:
+    from wenshu.bulletins.tasks import archive_expired_notices
+
+    archive_expired_notices()
+
+
+# assets — S3 第五条 设备外借: remind the office and the borrower unit's administrators of every
+# loan past its due date, once per loan per day. It runs hourly in office hours (09:05–18:05
+# Asia/Shanghai = 01–10 UTC) so a server down at nine still reminds that day; the service keeps
+# it to one reminder a day however often it runs.
+@db_periodic_task(crontab(hour="1-10", minute="5"))
+def assets_remind_overdue_loans() -> None:
+    from wenshu.assets.tasks import remind_overdue_loans
+
+    remind_overdue_loans()
+
+
+# tickets — S1 第五十一条 24小时内作出响应: every 5 minutes remind the digital office at 50 % and
+# 90 % of the 24 hours, escalate tickets still unresolved at 24 hours (government office
+# notified, paper notice generated) and close tickets whose reopen window has passed. Each step
+# is claimed once per ticket and clock round, so reruns and parallel workers change nothing.
+@db_periodic_task(crontab(minute="*/5"))
+def tickets_timers() -> None:
+    from wenshu.tickets.tasks import tickets_sweep
+
+    tickets_sweep()
+
+
+# library — trash (docs/parts/library.md): documents deleted more than WENSHU_LIBRARY_TRASH_DAYS
+# ago are purged; daily at 03:10 Shanghai (19:10 UTC).
+@db_periodic_task(crontab(hour="19", minute="10"))
+def library_purge_expired_trash() -> None:
+    from wenshu.library.tasks import purge_expired_trash
+
+    purge_expired_trash()

@@ -81,7 +81,7 @@ def test_it_reads_a_text_box_once():
     the 发文机关标志 and sometimes the 密级 in one."""
     box = "<w:txbxContent><w:p><w:r><w:t>机密★1年</w:t></w:r></w:p></w:txbxContent>"
     run = (
-        f"<w:r {NS}><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><wps:wsp>"
+        f'<w:r {NS}><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wps:wsp>'
         f"<wps:txbx>{box}</wps:txbx></wps:wsp></w:drawing></mc:Choice><mc:Fallback><w:pict>"
         f"<v:shape><v:textbox>{box}</v:textbox></v:shape></w:pict></mc:Fallback>"
         "</mc:AlternateContent></w:r>"

@@ -1,0 +1,42 @@
+from django.urls import path
+
+from wenshu.assets.views import register, requests, stocktake
+
+app_name = "assets"
+urlpatterns = [
+    path("", register.register, name="register"),
+    path("new/", register.asset_new, name="new"),
+    path("export.xlsx", register.export, name="export"),
+    path("import/", register.import_register, name="import"),
+    path("borrowed/", register.borrowed, name="borrowed"),
+    path("managers/", register.managers, name="managers"),
+    path("managers/<int:pk>/remove/", register.manager_remove, name="manager_remove"),
+    path("<int:pk>/", register.detail, name="detail"),
+    path("<int:pk>/edit/", register.asset_edit, name="edit"),
+    path("<int:pk>/assign/", register.assign, name="assign"),
+    path("<int:pk>/stock/", register.stock, name="stock"),
+    path("<int:pk>/retire/", register.retire, name="retire"),
+    path("<int:pk>/antivirus/", register.antivirus, name="antivirus"),
+    path("<int:pk>/repair/", requests.repair_new, name="repair_new"),
+    path("<int:pk>/repair/direct/", requests.repair_direct, name="repair_direct"),
+    path("<int:pk>/loan/", requests.loan_new, name="loan_new"),
+    path("<int:pk>/internet/", requests.internet_new, name="internet_new"),
+    path("requests/", requests.requests_list, name="requests"),
+    path("repairs/<int:pk>/", requests.repair_detail, name="repair"),
+    path("repairs/<int:pk>/decide/", requests.repair_decide, name="repair_decide"),
+    path("repairs/<int:pk>/complete/", requests.repair_complete, name="repair_complete"),
+    path("repairs/<int:pk>/withdraw/", requests.repair_withdraw, name="repair_withdraw"),
+    path("loans/<int:pk>/", requests.loan_detail, name="loan"),
+    path("loans/<int:pk>/decide/", requests.loan_decide, name="loan_decide"),
+    path("loans/<int:pk>/start/", requests.loan_start, name="loan_start"),
+    path("loans/<int:pk>/return/", requests.loan_return, name="loan_return"),
+    path("loans/<int:pk>/withdraw/", requests.loan_withdraw, name="loan_withdraw"),
+    path("internet/<int:pk>/", requests.internet_detail, name="internet"),
+    path("internet/<int:pk>/decide/", requests.internet_decide, name="internet_decide"),
+    path("internet/<int:pk>/revoke/", requests.internet_revoke, name="internet_revoke"),
+    path("internet/<int:pk>/withdraw/", requests.internet_withdraw, name="internet_withdraw"),
+    path("stocktakes/", stocktake.stocktakes, name="stocktakes"),
+    path("stocktakes/<int:pk>/", stocktake.stocktake, name="stocktake"),
+    path("stocktakes/<int:pk>/close/", stocktake.stocktake_close, name="stocktake_close"),
+    path("stocktakes/<int:pk>/missing/", stocktake.stocktake_missing, name="stocktake_missing"),
+]

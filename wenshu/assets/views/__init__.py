@@ -1,0 +1,1 @@
+"""Pages of the equipment app: register, requests, stock-takes (one module each)."""

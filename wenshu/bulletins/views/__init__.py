@@ -1,0 +1,1 @@
+"""Pages of the bulletins app: notices (notices.py) and information reports (reports.py)."""
