@@ -18,7 +18,7 @@ import pytest
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-PASSWORD = "Wenshu@2026"
+PASSWORD = "Wenshu@2026"  # noqa: S105 (the test cast's password)
 _HASH: dict[str, str] = {}
 
 
@@ -34,11 +34,21 @@ def make_unit(full_name: str, short_name: str, code: str, **fields: Any):
 
     now = timezone.now()
     unit = Unit.objects.create(
-        full_name=full_name, short_name=short_name, agency_code=code,
-        status=Unit.Status.REGISTERED, in_directory=True, registered_at=now, **fields,
+        full_name=full_name,
+        short_name=short_name,
+        agency_code=code,
+        status=Unit.Status.REGISTERED,
+        in_directory=True,
+        registered_at=now,
+        **fields,
     )
-    UnitName.objects.create(unit=unit, full_name=full_name, short_name=short_name,
-                            agency_code=code, valid_from=now - timedelta(days=365))
+    UnitName.objects.create(
+        unit=unit,
+        full_name=full_name,
+        short_name=short_name,
+        agency_code=code,
+        valid_from=now - timedelta(days=365),
+    )
     return unit
 
 
@@ -88,7 +98,11 @@ def city(db) -> City:
     a = make_unit("白银市财政局", "市财政局", "白财")
     b = make_unit("白银市教育局", "市教育局", "白教")
     return City(
-        digital_office=do, gov_office=gov, secrecy_bureau=sec, a=a, b=b,
+        digital_office=do,
+        gov_office=gov,
+        secrecy_bureau=sec,
+        a=a,
+        b=b,
         shuziban=make_person("shuziban", do, "city_admin", real_name="孙数办"),
         sysadmin=make_person("sysadmin", do, "system_admin", real_name="施系统"),
         secadmin=make_person("secadmin", do, "security_admin", real_name="安保密"),
@@ -125,8 +139,10 @@ def media(settings, tmp_path):
     location = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": str(location)}},
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location)},
+        },
     }
     return location
 
@@ -160,12 +176,16 @@ def clamd_socket(tmp_path_factory):
     from wenshu.lib import scan
 
     if scan.clamd_binary() is None:
-        pytest.fail("clamd 未安装：请先运行 make install"
-                    "（安装 Debian 软件包 clamav clamav-daemon）。")
+        pytest.fail(
+            "clamd 未安装：请先运行 make install（安装 Debian 软件包 clamav clamav-daemon）。"
+        )
     with contextlib.ExitStack() as stack:
         try:
-            socket_path = stack.enter_context(scan.private_clamd(
-                tmp_path_factory.mktemp("clamd"), max_bytes=django_settings.UPLOAD_MAX_BYTES))
+            socket_path = stack.enter_context(
+                scan.private_clamd(
+                    tmp_path_factory.mktemp("clamd"), max_bytes=django_settings.UPLOAD_MAX_BYTES
+                )
+            )
         except RuntimeError as exc:
             pytest.fail(f"无法启动测试用 clamd：{exc}")
         stack.callback(setattr, django_settings, "CLAMD_SOCKET", django_settings.CLAMD_SOCKET)

@@ -82,8 +82,14 @@ def _bench(rows: int) -> tuple[float, float, float, float]:
 
     now = timezone.now()
     plain = [
-        AuditEvent(seq=10**12 + i, created_at=now, action="bench.plain",
-                   details={**details, "i": i}, prev_hash="0" * 64, hash=f"{10**12 + i:064x}")
+        AuditEvent(
+            seq=10**12 + i,
+            created_at=now,
+            action="bench.plain",
+            details={**details, "i": i},
+            prev_hash="0" * 64,
+            hash=f"{10**12 + i:064x}",
+        )
         for i in range(rows)
     ]
     started = time.perf_counter()
@@ -116,9 +122,11 @@ def main() -> None:
     print(f"audit_record 逐条追加（SM3 链，每条一个事务）：{_rate(rows, chained)}")
     print(f"audit_record 逐条追加（同一事务内，不计提交开销）：{_rate(rows, chained_one_tx)}")
     print(f"原始批量插入（不成链，一个事务）：{_rate(rows, bulk)}")
-    print(f"比值：批量插入速度是逐条链式追加的 {chained / bulk:.1f} 倍"
-          f"（链式追加 / 批量插入 = {bulk / chained:.3f}；"
-          f"同一事务内为 {chained_one_tx / bulk:.1f} 倍）")
+    print(
+        f"比值：批量插入速度是逐条链式追加的 {chained / bulk:.1f} 倍"
+        f"（链式追加 / 批量插入 = {bulk / chained:.3f}；"
+        f"同一事务内为 {chained_one_tx / bulk:.1f} 倍）"
+    )
     print(f"整链校验：{_rate(2 * rows, verify)}")
 
 

@@ -23,7 +23,10 @@ GUIDE = HERE / "guide"
 # "所有人员" …) go to everyone.md, which every role page links to first.
 ROLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "everyone": ("所有使用人员（通用操作）", ()),
-    "clerk": ("文书（公文管理员）", ("文书", "拟稿", "信息员", "会议组织者", "参会", "申领人", "收文")),
+    "clerk": (
+        "文书（公文管理员）",
+        ("文书", "拟稿", "信息员", "会议组织者", "参会", "申领人", "收文"),
+    ),
     "leader": ("单位负责人", ("单位负责人", "签发", "核稿", "会签")),
     "unit-admin": ("单位系统管理员", ("单位系统管理员", "申领人", "文档管理员")),
     "custodian": ("印章保管人", ("印章保管人",)),
@@ -88,7 +91,10 @@ def build() -> tuple[dict[str, str], list[str]]:
             f"这里是{name}在文枢中要做的每一件事：一步一步怎么做，以及每条拒绝提示的含义。\n\n"
         )
         if role != "everyone":
-            head += "登录、改密、通知、上传文件等人人都用的操作见[所有使用人员（通用操作）](everyone.md)。\n\n"
+            head += (
+                "登录、改密、通知、上传文件等人人都用的操作见"
+                "[所有使用人员（通用操作）](everyone.md)。\n\n"
+            )
         out[f"{role}.md"] = head + "\n".join(chunks)
     return out, orphans
 
@@ -98,7 +104,11 @@ def main(argv: list[str]) -> int:
     for orphan in orphans:
         print(f"未归入任何角色页的章节: {orphan}", file=sys.stderr)
     if "--check" in argv:
-        stale = [n for n, t in pages.items() if not (GUIDE / n).exists() or (GUIDE / n).read_text(encoding="utf-8") != t]
+        stale = [
+            n
+            for n, t in pages.items()
+            if not (GUIDE / n).exists() or (GUIDE / n).read_text(encoding="utf-8") != t
+        ]
         for name in stale:
             print(f"docs/guide/{name} 已过期：请运行 python docs/assemble.py", file=sys.stderr)
         return 1 if stale or orphans else 0

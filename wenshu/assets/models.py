@@ -63,11 +63,19 @@ class Asset(models.Model):
     purchase_date = models.DateField("购置日期")
     purchase_value = models.DecimalField("原值（元）", max_digits=14, decimal_places=2)
     department = models.ForeignKey(
-        "org.Department", verbose_name="使用部门", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "org.Department",
+        verbose_name="使用部门",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     custodian = models.ForeignKey(
-        _USER, verbose_name="保管人", null=True, blank=True, on_delete=models.PROTECT,
+        _USER,
+        verbose_name="保管人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     location = models.CharField("存放地点", max_length=120, blank=True)
@@ -101,7 +109,10 @@ class Asset(models.Model):
     def move_to(self, target: str) -> None:
         """Change status through the transitions table (the caller saves and audits)."""
         check_transition(
-            ASSET_TRANSITIONS, dict(self.Status.choices), self.status, target,
+            ASSET_TRANSITIONS,
+            dict(self.Status.choices),
+            self.status,
+            target,
             f"设备 {self.asset_number} ",
         )
         self.status = target
@@ -210,8 +221,9 @@ class RepairRequest(_Request):
     direct = models.BooleanField(default=False)  # recorded by the office without a request
     vendor = models.CharField("维修单位", max_length=120, blank=True)
     work_done = models.CharField("维修内容", max_length=500, blank=True)
-    cost = models.DecimalField("维修费用（元）", max_digits=12, decimal_places=2, null=True,
-                               blank=True)
+    cost = models.DecimalField(
+        "维修费用（元）", max_digits=12, decimal_places=2, null=True, blank=True
+    )
     repaired_on = models.DateField("维修日期", null=True, blank=True)
     completed_by = models.ForeignKey(
         _USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -360,11 +372,13 @@ class StockTakeEntry(models.Model):
 
     stocktake = models.ForeignKey(StockTake, on_delete=models.CASCADE, related_name="entries")
     code = models.CharField("资产编号", max_length=60)  # as typed or scanned
-    asset = models.ForeignKey(Asset, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    asset = models.ForeignKey(
+        Asset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     location = models.CharField("实际存放地点", max_length=120, blank=True)
-    condition = models.CharField("状况", max_length=10, choices=Condition.choices,
-                                 default=Condition.GOOD)
+    condition = models.CharField(
+        "状况", max_length=10, choices=Condition.choices, default=Condition.GOOD
+    )
     note = models.CharField("说明", max_length=300, blank=True)
     recorded_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()

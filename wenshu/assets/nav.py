@@ -29,6 +29,11 @@ register_nav(NavItem(SECTION, "设备盘点", "assets:stocktakes", order=62, vis
 register_nav(NavItem(SECTION, "设备管理员", "assets:managers", order=63, visible=_unit_admin))
 
 register_counter(
-    Counter("待审批设备申请", "assets:requests",
-            lambda user: selectors.pending_count(viewer=user), order=60, visible=_office)
+    Counter(
+        "待审批设备申请",
+        "assets:requests",
+        lambda user: selectors.pending_count(viewer=user),
+        order=60,
+        visible=_office,
+    )
 )

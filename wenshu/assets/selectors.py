@@ -40,8 +40,14 @@ def assets_of_unit(*, viewer: User) -> QuerySet[Asset]:
     return Asset.objects.filter(unit_id=viewer.unit_id).select_related(*_ASSET_RELATED)
 
 
-def asset_list(*, viewer: User, category: str = "", status: str = "",
-               department_id: int | None = None, q: str = "") -> QuerySet[Asset]:
+def asset_list(
+    *,
+    viewer: User,
+    category: str = "",
+    status: str = "",
+    department_id: int | None = None,
+    q: str = "",
+) -> QuerySet[Asset]:
     assets = assets_of_unit(viewer=viewer)
     if category:
         assets = assets.filter(category=category)
@@ -52,8 +58,11 @@ def asset_list(*, viewer: User, category: str = "", status: str = "",
     q = q.strip()
     if q:
         assets = assets.filter(
-            Q(asset_number__icontains=q) | Q(model__icontains=q) | Q(serial_number__icontains=q)
-            | Q(location__icontains=q) | Q(custodian__real_name__icontains=q)
+            Q(asset_number__icontains=q)
+            | Q(model__icontains=q)
+            | Q(serial_number__icontains=q)
+            | Q(location__icontains=q)
+            | Q(custodian__real_name__icontains=q)
         )
     return assets.order_by("asset_number")
 
@@ -67,9 +76,13 @@ def asset_get(*, viewer: User, pk: int) -> Asset:
 
 def asset_moves(*, viewer: User, asset: Asset) -> QuerySet[AssetMove]:
     asset_get(viewer=viewer, pk=asset.pk)
-    return AssetMove.objects.filter(asset=asset).select_related(
-        "from_department", "to_department", "from_custodian", "to_custodian", "moved_by"
-    ).order_by("-moved_at", "-id")
+    return (
+        AssetMove.objects.filter(asset=asset)
+        .select_related(
+            "from_department", "to_department", "from_custodian", "to_custodian", "moved_by"
+        )
+        .order_by("-moved_at", "-id")
+    )
 
 
 def _requests(model: Any, viewer: User) -> QuerySet[Any]:
@@ -100,11 +113,21 @@ def repair_get(*, viewer: User, pk: int) -> RepairRequest:
 def loan_get(*, viewer: User, pk: int) -> LoanRequest:
     """A loan: its own unit's people, and the borrower unit's people (read only)."""
     found = (
-        LoanRequest.objects.select_related("asset__unit", "borrower_unit", "requested_by",
-                                           "decided_by", "lent_by", "returned_by")
-        .filter(Q(asset__unit_id=viewer.unit_id) | Q(borrower_unit_id=viewer.unit_id), pk=pk)
-        .first()
-    ) if _member(viewer) else None
+        (
+            LoanRequest.objects.select_related(
+                "asset__unit",
+                "borrower_unit",
+                "requested_by",
+                "decided_by",
+                "lent_by",
+                "returned_by",
+            )
+            .filter(Q(asset__unit_id=viewer.unit_id) | Q(borrower_unit_id=viewer.unit_id), pk=pk)
+            .first()
+        )
+        if _member(viewer)
+        else None
+    )
     if found is None:
         raise NotFound("找不到该外借申请，或您无权查看。")
     return found
@@ -121,8 +144,11 @@ def requests_list(*, viewer: User, which: str) -> dict[str, QuerySet[Any]]:
     """The three kinds of request: `pending` (the office's queue), `mine`, or `all` (office).
     Someone who is not the office asking for `pending` or `all` sees their own."""
     office = viewer_is_office(viewer)
-    lists = {"repairs": _requests(RepairRequest, viewer), "loans": _requests(LoanRequest, viewer),
-             "internet": _requests(InternetRequest, viewer)}
+    lists = {
+        "repairs": _requests(RepairRequest, viewer),
+        "loans": _requests(LoanRequest, viewer),
+        "internet": _requests(InternetRequest, viewer),
+    }
     for key, rows in lists.items():
         if which == "pending" and office:
             rows = rows.filter(status=RequestStatus.PENDING)
@@ -146,10 +172,14 @@ def loans_borrowed(*, viewer: User) -> QuerySet[LoanRequest]:
     """Equipment other units lent (or agreed to lend) to the viewer's unit."""
     if not _member(viewer):
         return LoanRequest.objects.none()
-    return LoanRequest.objects.filter(
-        borrower_unit_id=viewer.unit_id,
-        status__in=(RequestStatus.APPROVED, RequestStatus.LENT, RequestStatus.RETURNED),
-    ).select_related("asset__unit", "borrower_unit").order_by("-requested_at", "-id")
+    return (
+        LoanRequest.objects.filter(
+            borrower_unit_id=viewer.unit_id,
+            status__in=(RequestStatus.APPROVED, RequestStatus.LENT, RequestStatus.RETURNED),
+        )
+        .select_related("asset__unit", "borrower_unit")
+        .order_by("-requested_at", "-id")
+    )
 
 
 # --- stock-takes ------------------------------------------------------------------------
@@ -158,8 +188,7 @@ def loans_borrowed(*, viewer: User) -> QuerySet[LoanRequest]:
 def stocktakes(*, viewer: User) -> QuerySet[StockTake]:
     if not _member(viewer):
         return StockTake.objects.none()
-    return StockTake.objects.filter(unit_id=viewer.unit_id).select_related(
-        "opened_by", "closed_by")
+    return StockTake.objects.filter(unit_id=viewer.unit_id).select_related("opened_by", "closed_by")
 
 
 def stocktake_get(*, viewer: User, pk: int) -> StockTake:
@@ -171,28 +200,34 @@ def stocktake_get(*, viewer: User, pk: int) -> StockTake:
 
 def stocktake_entries(*, viewer: User, stocktake: StockTake) -> QuerySet[StockTakeEntry]:
     stocktake_get(viewer=viewer, pk=stocktake.pk)
-    return stocktake.entries.select_related("asset", "recorded_by").order_by("-recorded_at",
-                                                                              "-id")
+    return stocktake.entries.select_related("asset", "recorded_by").order_by("-recorded_at", "-id")
 
 
 def stocktake_report(*, viewer: User, stocktake: StockTake) -> dict[str, Any]:
     """The frozen result of a closed stock-take, with the assets themselves."""
     stocktake_get(viewer=viewer, pk=stocktake.pk)
     result = stocktake.result or {}
-    ids = set(result.get("found", [])) | set(result.get("missing", [])) | set(
-        result.get("elsewhere", []))
+    ids = (
+        set(result.get("found", []))
+        | set(result.get("missing", []))
+        | set(result.get("elsewhere", []))
+    )
     assets = {a.pk: a for a in assets_of_unit(viewer=viewer).filter(pk__in=ids)}
     pick = lambda key: [assets[i] for i in result.get(key, []) if i in assets]  # noqa: E731
-    return {"found": pick("found"), "missing": pick("missing"), "elsewhere": pick("elsewhere"),
-            "unregistered": result.get("unregistered", []), "counts": result.get("counts", {})}
+    return {
+        "found": pick("found"),
+        "missing": pick("missing"),
+        "elsewhere": pick("elsewhere"),
+        "unregistered": result.get("unregistered", []),
+        "counts": result.get("counts", {}),
+    }
 
 
 # --- choices for forms --------------------------------------------------------------------
 
 
 def departments_for(*, viewer: User) -> QuerySet[Department]:
-    return Department.objects.filter(unit_id=viewer.unit_id, is_active=True).order_by(
-        "order", "id")
+    return Department.objects.filter(unit_id=viewer.unit_id, is_active=True).order_by("order", "id")
 
 
 def people_for(*, viewer: User) -> QuerySet[User]:
@@ -200,15 +235,19 @@ def people_for(*, viewer: User) -> QuerySet[User]:
 
 
 def borrower_units(*, viewer: User) -> QuerySet[Unit]:
-    return Unit.objects.filter(status=Unit.Status.REGISTERED).exclude(
-        pk=viewer.unit_id).order_by("full_name")
+    return (
+        Unit.objects.filter(status=Unit.Status.REGISTERED)
+        .exclude(pk=viewer.unit_id)
+        .order_by("full_name")
+    )
 
 
 def managers(*, viewer: User) -> QuerySet[AssetManager]:
     if not _member(viewer):
         return AssetManager.objects.none()
     return AssetManager.objects.filter(unit_id=viewer.unit_id).select_related(
-        "person", "appointed_by")
+        "person", "appointed_by"
+    )
 
 
 def manager_get(*, viewer: User, pk: int) -> AssetManager:

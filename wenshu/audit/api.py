@@ -93,22 +93,39 @@ class AcknowledgeIn(Schema):
 
 @router.get("/events", response=EventPage, summary="审计日志（仅安全审计员）")
 def list_events(request: HttpRequest, query: Query[EventQuery]) -> dict[str, Any]:
-    filters = EventFilter(date_from=query.date_from, date_to=query.date_to, person=query.person,
-                          unit=query.unit, action=query.action, result=query.result)
+    filters = EventFilter(
+        date_from=query.date_from,
+        date_to=query.date_to,
+        person=query.person,
+        unit=query.unit,
+        action=query.action,
+        result=query.result,
+    )
     items = selectors.audit_events(viewer=_viewer(request), filters=filters)
     paginator = Paginator(items, query.page_size)
     page = paginator.get_page(query.page)
-    return {"count": paginator.count, "page": page.number, "pages": paginator.num_pages,
-            "page_size": query.page_size, "items": list(page)}
+    return {
+        "count": paginator.count,
+        "page": page.number,
+        "pages": paginator.num_pages,
+        "page_size": query.page_size,
+        "items": list(page),
+    }
 
 
 def _verification(v: AuditVerification | None) -> dict[str, Any]:
     if v is None:
         return {"status": "never"}
-    return {"status": "ok" if v.ok else "broken", "ran_at": v.ran_at,
-            "rows_checked": v.rows_checked, "kind": v.kind, "first_bad_seq": v.first_bad_seq,
-            "finding": v.finding,
-            "head_seq": v.head_seq, "base_seq": v.base_seq}
+    return {
+        "status": "ok" if v.ok else "broken",
+        "ran_at": v.ran_at,
+        "rows_checked": v.rows_checked,
+        "kind": v.kind,
+        "first_bad_seq": v.first_bad_seq,
+        "finding": v.finding,
+        "head_seq": v.head_seq,
+        "base_seq": v.base_seq,
+    }
 
 
 @router.get("/verification", response=VerificationOut, summary="审计链最近一次校验结果（三员可查）")
@@ -118,7 +135,8 @@ def latest_verification(request: HttpRequest) -> dict[str, Any]:
 
 @router.get("/alerts", response=list[AlertOut], summary="安全告警（仅安全保密管理员）")
 def list_alerts(
-    request: HttpRequest, state: Literal["open", "done", "all"] = "open",
+    request: HttpRequest,
+    state: Literal["open", "done", "all"] = "open",
 ) -> list[SecurityAlert]:
     return list(selectors.security_alerts(viewer=_viewer(request), state=state)[:200])
 
@@ -128,4 +146,3 @@ def acknowledge_alert(request: HttpRequest, alert_id: int, payload: AcknowledgeI
     viewer = _viewer(request)
     alert = selectors.security_alert_get(viewer=viewer, alert_id=alert_id)
     return services.security_alert_acknowledge(actor=viewer, alert=alert, note=payload.note)
-

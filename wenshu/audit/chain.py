@@ -19,9 +19,21 @@ from django.core.serializers.json import DjangoJSONEncoder
 from wenshu.lib.gm import sm3_hex
 
 CHAINED_FIELDS = (
-    "seq", "created_at", "actor_id", "actor_name", "on_behalf_of_id", "on_behalf_of_name",
-    "unit_id", "unit_name", "action", "target_type", "target_id", "target_repr", "ip",
-    "result", "details",
+    "seq",
+    "created_at",
+    "actor_id",
+    "actor_name",
+    "on_behalf_of_id",
+    "on_behalf_of_name",
+    "unit_id",
+    "unit_name",
+    "action",
+    "target_type",
+    "target_id",
+    "target_repr",
+    "ip",
+    "result",
+    "details",
 )
 
 

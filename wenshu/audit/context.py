@@ -16,8 +16,7 @@ class AuditContext:
 
 
 # AuditContext is frozen, so one shared default instance is safe.
-_current: ContextVar[AuditContext] = ContextVar(
-    "wenshu_audit_context", default=AuditContext())  # noqa: B039
+_current: ContextVar[AuditContext] = ContextVar("wenshu_audit_context", default=AuditContext())  # noqa: B039
 
 
 def current() -> AuditContext:

@@ -14,8 +14,21 @@ from wenshu.audit.models import AuditEvent
 
 BOM = "\ufeff"
 HEADER = [
-    "序号", "时间", "操作人", "操作人编号", "被代办人", "单位", "单位编号", "操作", "对象类型",
-    "对象编号", "对象", "IP 地址", "结果", "详情", "哈希",
+    "序号",
+    "时间",
+    "操作人",
+    "操作人编号",
+    "被代办人",
+    "单位",
+    "单位编号",
+    "操作",
+    "对象类型",
+    "对象编号",
+    "对象",
+    "IP 地址",
+    "结果",
+    "详情",
+    "哈希",
 ]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -28,11 +41,21 @@ def _cell(value: object) -> str:
 
 def _row(event: AuditEvent) -> list[str]:
     values: list[object] = [
-        event.seq, timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M:%S"),
-        event.actor_name, event.actor_id, event.on_behalf_of_name, event.unit_name,
-        event.unit_id, event.action, event.target_type, event.target_id, event.target_repr,
-        event.ip, event.get_result_display(),
-        json.dumps(event.details, ensure_ascii=False, sort_keys=True), event.hash,
+        event.seq,
+        timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+        event.actor_name,
+        event.actor_id,
+        event.on_behalf_of_name,
+        event.unit_name,
+        event.unit_id,
+        event.action,
+        event.target_type,
+        event.target_id,
+        event.target_repr,
+        event.ip,
+        event.get_result_display(),
+        json.dumps(event.details, ensure_ascii=False, sort_keys=True),
+        event.hash,
     ]
     return [_cell(v) for v in values]
 

@@ -121,8 +121,11 @@ class SecurityAlert(models.Model):
             ),
         )
         indexes = (
-            models.Index(fields=["created_at"], condition=models.Q(acknowledged_at__isnull=True),
-                         name="security_alert_open"),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(acknowledged_at__isnull=True),
+                name="security_alert_open",
+            ),
         )
 
     def __str__(self) -> str:

@@ -25,7 +25,9 @@ def _open_alerts(user: Any) -> int:
 
 register_nav(NavItem("安全审计", "审计日志", "audit:events", order=10, visible=_audit_admin))
 register_nav(NavItem("安全管理", "安全告警", "audit:alerts", order=10, visible=_security_admin))
-register_nav(NavItem("系统管理", "系统控制台", "web:system_console", order=10,
-                     visible=_system_admin))
-register_counter(Counter("未处理安全告警", "audit:alerts", count=_open_alerts, order=50,
-                         visible=_security_admin))
+register_nav(
+    NavItem("系统管理", "系统控制台", "web:system_console", order=10, visible=_system_admin)
+)
+register_counter(
+    Counter("未处理安全告警", "audit:alerts", count=_open_alerts, order=50, visible=_security_admin)
+)

@@ -25,11 +25,11 @@ class EventFilter:
     """The audit console's filters; empty values filter nothing."""
 
     date_from: date | None = None
-    date_to: date | None = None       # inclusive
-    person: str = ""                  # actor or on-behalf-of: a name fragment or a user id
-    unit: str = ""                    # a unit-name fragment or a unit id
-    action: str = ""                  # a fragment of the action code, e.g. "account." or "login"
-    result: str = ""                  # one of AuditEvent.Result, or "" for all
+    date_to: date | None = None  # inclusive
+    person: str = ""  # actor or on-behalf-of: a name fragment or a user id
+    unit: str = ""  # a unit-name fragment or a unit id
+    action: str = ""  # a fragment of the action code, e.g. "account." or "login"
+    result: str = ""  # one of AuditEvent.Result, or "" for all
 
     def check(self) -> None:
         if self.date_from and self.date_to and self.date_to < self.date_from:

@@ -52,8 +52,11 @@ def _target_fields(target: Any) -> dict[str, str]:
             "target_id": _fit("target_id", str(target.pk)),
             "target_repr": _fit("target_repr", str(target)),
         }
-    return {"target_type": _fit("target_type", type(target).__name__), "target_id": "",
-            "target_repr": _fit("target_repr", str(target))}
+    return {
+        "target_type": _fit("target_type", type(target).__name__),
+        "target_id": "",
+        "target_repr": _fit("target_repr", str(target)),
+    }
 
 
 def _unit_of(actor: Any, unit: Any) -> tuple[int | None, str]:
@@ -97,8 +100,10 @@ def audit_record(
         actor_id=getattr(actor, "pk", None),
         actor_name=_fit("actor_name", str(actor_name)),
         on_behalf_of_id=getattr(on_behalf_of, "pk", None) or ctx.on_behalf_of_id,
-        on_behalf_of_name=_fit("on_behalf_of_name", str(
-            getattr(on_behalf_of, "display_name", "") or ctx.on_behalf_of_name)),
+        on_behalf_of_name=_fit(
+            "on_behalf_of_name",
+            str(getattr(on_behalf_of, "display_name", "") or ctx.on_behalf_of_name),
+        ),
         unit_id=unit_id,
         unit_name=unit_name,
         action=_fit("action", action),
@@ -120,11 +125,20 @@ def audit_record(
     return event
 
 
-def audit_refusal(*, actor: Any, action: str, message: str, target: Any = None,
-                  details: dict[str, Any] | None = None) -> AuditEvent:
+def audit_refusal(
+    *,
+    actor: Any,
+    action: str,
+    message: str,
+    target: Any = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
     """Record a refused request. Call it after the refused transaction rolled back."""
     return audit_record(
-        actor=actor, action=action, target=target, result=AuditEvent.Result.REFUSED,
+        actor=actor,
+        action=action,
+        target=target,
+        result=AuditEvent.Result.REFUSED,
         details={"message": message, **(details or {})},
     )
 
@@ -143,8 +157,9 @@ def audit_export_record(*, actor: Any, filters: dict[str, Any], rows: int) -> Au
     """An export of the audit log leaves the system: note who took which rows."""
     require_audit_admin(actor)
     with transaction.atomic():
-        return audit_record(actor=actor, action="audit.exported",
-                            details={"filters": filters, "rows": rows})
+        return audit_record(
+            actor=actor, action="audit.exported", details={"filters": filters, "rows": rows}
+        )
 
 
 # --- purge (operators, from the command line) ------------------------------------------
@@ -178,7 +193,10 @@ def _check_retention(cutoff: datetime, now: datetime) -> None:
 
 
 def audit_purge(
-    *, before: date | datetime, operator: str, now: datetime | None = None,
+    *,
+    before: date | datetime,
+    operator: str,
+    now: datetime | None = None,
 ) -> PurgeResult:
     """Delete the rows written before `before` (a date is midnight, Asia/Shanghai) and move the
     chain base to the last deleted row, so the rest still verifies. Refused for rows younger
@@ -202,13 +220,26 @@ def audit_purge(
             deleted, _ = AuditEvent.objects.filter(seq__gt=head.base_seq, seq__lte=to_seq).delete()
             head.base_seq, head.base_hash = to_seq, last_hash
             head.save(update_fields=["base_seq", "base_hash"])
-        audit_record(actor=None, action=PURGE_ACTION, details={
-            "before": timezone.localtime(cutoff).isoformat(), "deleted": deleted,
-            "from_seq": from_seq if deleted else None, "to_seq": to_seq if deleted else None,
-            "base_seq": head.base_seq, "base_hash": head.base_hash, "operator": operator,
-        })
-    return PurgeResult(deleted=deleted, from_seq=from_seq if deleted else None,
-                       to_seq=to_seq if deleted else None, base_seq=head.base_seq, cutoff=cutoff)
+        audit_record(
+            actor=None,
+            action=PURGE_ACTION,
+            details={
+                "before": timezone.localtime(cutoff).isoformat(),
+                "deleted": deleted,
+                "from_seq": from_seq if deleted else None,
+                "to_seq": to_seq if deleted else None,
+                "base_seq": head.base_seq,
+                "base_hash": head.base_hash,
+                "operator": operator,
+            },
+        )
+    return PurgeResult(
+        deleted=deleted,
+        from_seq=from_seq if deleted else None,
+        to_seq=to_seq if deleted else None,
+        base_seq=head.base_seq,
+        cutoff=cutoff,
+    )
 
 
 # --- verification -----------------------------------------------------------------------
@@ -220,23 +251,39 @@ def chain_verification_run(*, actor: Any = None) -> AuditVerification:
     report = chain_verify()
     with transaction.atomic():
         verification = AuditVerification.objects.create(
-            ran_at=timezone.now(), ok=report.ok, rows_checked=report.rows_checked,
-            first_bad_seq=report.first_bad_seq, first_bad_id=report.event_id, kind=report.kind,
+            ran_at=timezone.now(),
+            ok=report.ok,
+            rows_checked=report.rows_checked,
+            first_bad_seq=report.first_bad_seq,
+            first_bad_id=report.event_id,
+            kind=report.kind,
             finding=report.finding,
-            head_seq=report.head_seq, head_hash=report.head_hash, base_seq=report.base_seq,
+            head_seq=report.head_seq,
+            head_hash=report.head_hash,
+            base_seq=report.base_seq,
             duration_ms=int((time.monotonic() - started) * 1000),
         )
         _audit_even_if_chain_broken(
-            actor=actor, action="audit.chain_verified", target=verification,
+            actor=actor,
+            action="audit.chain_verified",
+            target=verification,
             result=AuditEvent.Result.OK if report.ok else AuditEvent.Result.FAILED,
-            details={"rows_checked": report.rows_checked, "kind": report.kind,
-                     "first_bad_seq": report.first_bad_seq},
+            details={
+                "rows_checked": report.rows_checked,
+                "kind": report.kind,
+                "first_bad_seq": report.first_bad_seq,
+            },
         )
         if not report.ok:
             security_alert_raise(
-                kind=CHAIN_ALERT_KIND, message=f"审计日志被篡改：{report.finding}",
-                details={"verification_id": verification.pk, "kind": report.kind,
-                         "first_bad_seq": report.first_bad_seq, "event_id": report.event_id},
+                kind=CHAIN_ALERT_KIND,
+                message=f"审计日志被篡改：{report.finding}",
+                details={
+                    "verification_id": verification.pk,
+                    "kind": report.kind,
+                    "first_bad_seq": report.first_bad_seq,
+                    "event_id": report.event_id,
+                },
                 dedupe_key=f"{report.kind}:{report.first_bad_seq}:{report.event_id}",
             )
     return verification
@@ -253,36 +300,56 @@ def _notify_security_admins(alert_id: int) -> None:
 
     alert = SecurityAlert.objects.get(pk=alert_id)
     with transaction.atomic():
-        notify_role(role="security_admin", title=f"安全告警（{alert.get_severity_display()}）",
-                    body=alert.message, link=reverse("audit:alerts"), kind="security_alert",
-                    dedupe_key=f"security_alert:{alert.pk}")
+        notify_role(
+            role="security_admin",
+            title=f"安全告警（{alert.get_severity_display()}）",
+            body=alert.message,
+            link=reverse("audit:alerts"),
+            kind="security_alert",
+            dedupe_key=f"security_alert:{alert.pk}",
+        )
 
 
 def security_alert_raise(
-    *, kind: str, message: str, details: dict[str, Any] | None = None, unit: Any = None,
-    severity: str = SecurityAlert.Severity.CRITICAL, dedupe_key: str = "",
+    *,
+    kind: str,
+    message: str,
+    details: dict[str, Any] | None = None,
+    unit: Any = None,
+    severity: str = SecurityAlert.Severity.CRITICAL,
+    dedupe_key: str = "",
 ) -> SecurityAlert:
     """Open an alert for the security administrators (told after commit). With a dedupe_key,
     an alert of the same kind and key that is still open is returned instead of a new one."""
     if not kind or not message.strip():
         raise ValueError("security_alert_raise: kind and message are required")
     open_same = SecurityAlert.objects.filter(
-        kind=kind, dedupe_key=dedupe_key, acknowledged_at__isnull=True)
+        kind=kind, dedupe_key=dedupe_key, acknowledged_at__isnull=True
+    )
     with transaction.atomic():
         if dedupe_key and (existing := open_same.first()) is not None:
             return existing
         try:
             with transaction.atomic():
                 alert = SecurityAlert.objects.create(
-                    kind=kind[:60], severity=str(severity), message=clean_text(message)[:500],
-                    details=plain_details(details or {}), unit_id=getattr(unit, "pk", None),
+                    kind=kind[:60],
+                    severity=str(severity),
+                    message=clean_text(message)[:500],
+                    details=plain_details(details or {}),
+                    unit_id=getattr(unit, "pk", None),
                     unit_name=clean_text(str(getattr(unit, "full_name", unit or "")))[:200],
-                    dedupe_key=dedupe_key[:200], created_at=timezone.now(),
+                    dedupe_key=dedupe_key[:200],
+                    created_at=timezone.now(),
                 )
         except IntegrityError:  # the same key was raised by someone else just now
             return open_same.get()
-        _audit_even_if_chain_broken(actor=None, action="security.alert_raised", target=alert,
-                                    unit=unit, details={"kind": kind, "severity": str(severity)})
+        _audit_even_if_chain_broken(
+            actor=None,
+            action="security.alert_raised",
+            target=alert,
+            unit=unit,
+            details={"kind": kind, "severity": str(severity)},
+        )
         alert_id = alert.pk
 
         def notify() -> None:
@@ -293,21 +360,32 @@ def security_alert_raise(
 
 
 def security_alert_acknowledge(
-    *, actor: Any, alert: SecurityAlert, note: str = "",
+    *,
+    actor: Any,
+    alert: SecurityAlert,
+    note: str = "",
 ) -> SecurityAlert:
     """The security administrator confirms an alert was looked at (once; audited)."""
     require_security_admin(actor)
     note = clean_text(note.strip())[:500]
     with transaction.atomic():
         changed = SecurityAlert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
-            acknowledged_by_id=actor.pk, acknowledged_by_name=actor.display_name[:150],
-            acknowledged_at=timezone.now(), acknowledge_note=note,
+            acknowledged_by_id=actor.pk,
+            acknowledged_by_name=actor.display_name[:150],
+            acknowledged_at=timezone.now(),
+            acknowledge_note=note,
         )
         alert.refresh_from_db()
         if changed != 1:
             when = timezone.localtime(alert.acknowledged_at) if alert.acknowledged_at else None
-            raise Conflict(f"该告警已由{alert.acknowledged_by_name}于 {when:%Y-%m-%d %H:%M} "
-                           "处理，无需重复处理。")
-        audit_record(actor=actor, action="security.alert_acknowledged", target=alert,
-                     details={"kind": alert.kind, "note": note})
+            raise Conflict(
+                f"该告警已由{alert.acknowledged_by_name}于 {when:%Y-%m-%d %H:%M} "
+                "处理，无需重复处理。"
+            )
+        audit_record(
+            actor=actor,
+            action="security.alert_acknowledged",
+            target=alert,
+            details={"kind": alert.kind, "note": note},
+        )
     return alert

@@ -36,21 +36,27 @@ _CHUNK = 2000
 class ChainReport:
     ok: bool
     rows_checked: int
-    kind: str = ""                      # "" or an AuditVerification.Kind value
-    first_bad_seq: int | None = None    # where the chain first goes wrong
-    event_id: int | None = None         # database id of the named row, when it exists
-    finding: str = ""                   # Chinese sentence for people
+    kind: str = ""  # "" or an AuditVerification.Kind value
+    first_bad_seq: int | None = None  # where the chain first goes wrong
+    event_id: int | None = None  # database id of the named row, when it exists
+    finding: str = ""  # Chinese sentence for people
     head_seq: int = 0
     head_hash: str = ""
     base_seq: int = 0
 
     def machine_line(self) -> str:
         if self.ok:
-            return (f"AUDIT_CHAIN OK rows_checked={self.rows_checked} "
-                    f"base_seq={self.base_seq} head_seq={self.head_seq}")
-        parts = [f"AUDIT_CHAIN BROKEN kind={self.kind}", f"seq={self.first_bad_seq}",
-                 f"id={self.event_id}", f"rows_checked={self.rows_checked}",
-                 f"head_seq={self.head_seq}"]
+            return (
+                f"AUDIT_CHAIN OK rows_checked={self.rows_checked} "
+                f"base_seq={self.base_seq} head_seq={self.head_seq}"
+            )
+        parts = [
+            f"AUDIT_CHAIN BROKEN kind={self.kind}",
+            f"seq={self.first_bad_seq}",
+            f"id={self.event_id}",
+            f"rows_checked={self.rows_checked}",
+            f"head_seq={self.head_seq}",
+        ]
         return " ".join(parts)
 
     def summary(self) -> str:
@@ -63,10 +69,15 @@ class ChainReport:
 def report_of(verification: AuditVerification) -> ChainReport:
     """A stored verification as a report (for the command's output)."""
     return ChainReport(
-        ok=verification.ok, rows_checked=verification.rows_checked, kind=verification.kind,
-        first_bad_seq=verification.first_bad_seq, event_id=verification.first_bad_id,
-        finding=verification.finding, head_seq=verification.head_seq,
-        head_hash=verification.head_hash, base_seq=verification.base_seq,
+        ok=verification.ok,
+        rows_checked=verification.rows_checked,
+        kind=verification.kind,
+        first_bad_seq=verification.first_bad_seq,
+        event_id=verification.first_bad_id,
+        finding=verification.finding,
+        head_seq=verification.head_seq,
+        head_hash=verification.head_hash,
+        base_seq=verification.base_seq,
     )
 
 
@@ -146,8 +157,9 @@ def _classify_bad_hash(row: AuditEvent, expected_prev: str) -> _Broken:
     return _changed(row, "内容与其哈希值不符")
 
 
-def _check_row(row: AuditEvent, prev: AuditEvent | None, seq: int, prev_hash: str,
-               head: AuditChainHead) -> None:
+def _check_row(
+    row: AuditEvent, prev: AuditEvent | None, seq: int, prev_hash: str, head: AuditChainHead
+) -> None:
     if row.seq < seq:
         raise _inserted(row, f"序号不在链内（链从第 {head.base_seq + 1} 条开始）")
     if row.seq > seq:
@@ -238,12 +250,24 @@ def _report(head: AuditChainHead) -> ChainReport:
     try:
         walker.run()
     except _Broken as broken:
-        return ChainReport(ok=False, rows_checked=walker.checked, kind=str(broken.kind),
-                           first_bad_seq=broken.seq, event_id=broken.event_id,
-                           finding=broken.finding, head_seq=head.seq, head_hash=head.hash,
-                           base_seq=head.base_seq)
-    return ChainReport(ok=True, rows_checked=walker.checked, head_seq=head.seq,
-                       head_hash=head.hash, base_seq=head.base_seq)
+        return ChainReport(
+            ok=False,
+            rows_checked=walker.checked,
+            kind=str(broken.kind),
+            first_bad_seq=broken.seq,
+            event_id=broken.event_id,
+            finding=broken.finding,
+            head_seq=head.seq,
+            head_hash=head.hash,
+            base_seq=head.base_seq,
+        )
+    return ChainReport(
+        ok=True,
+        rows_checked=walker.checked,
+        head_seq=head.seq,
+        head_hash=head.hash,
+        base_seq=head.base_seq,
+    )
 
 
 def _verify_once() -> ChainReport:

@@ -55,14 +55,19 @@ def events_csv(request: HttpRequest) -> HttpResponseBase:
     require_audit_admin(request.user)
     form, filters = _filters(request)
     if filters is None:
-        context = {"form": form, "page": None,
-                   "verification": selectors.verification_latest(viewer=request.user)}
+        context = {
+            "form": form,
+            "page": None,
+            "verification": selectors.verification_latest(viewer=request.user),
+        }
         return render(request, "audit/pages/events.html", context, status=400)
     items = selectors.audit_events(viewer=request.user, filters=filters)
-    services.audit_export_record(actor=request.user, filters=filters.as_details(),
-                                 rows=items.count())
-    response = StreamingHttpResponse(csv_lines(items.iterator(chunk_size=2000)),
-                                     content_type="text/csv; charset=utf-8")
+    services.audit_export_record(
+        actor=request.user, filters=filters.as_details(), rows=items.count()
+    )
+    response = StreamingHttpResponse(
+        csv_lines(items.iterator(chunk_size=2000)), content_type="text/csv; charset=utf-8"
+    )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
     return response
@@ -100,11 +105,13 @@ def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     alert = selectors.security_alert_get(viewer=request.user, alert_id=pk)
     form = AcknowledgeForm(request.POST)
     if not form.is_valid():
-        return _alerts_page(request, error="；".join(str(e) for e in form.errors.get("note", [])),
-                            status=400)
+        return _alerts_page(
+            request, error="；".join(str(e) for e in form.errors.get("note", [])), status=400
+        )
     try:
-        services.security_alert_acknowledge(actor=request.user, alert=alert,
-                                            note=form.cleaned_data["note"])
+        services.security_alert_acknowledge(
+            actor=request.user, alert=alert, note=form.cleaned_data["note"]
+        )
     except DomainError as exc:
         return _alerts_page(request, error=exc.message, status=exc.status)
     messages.success(request, f"告警 #{alert.pk} 已确认处理。")

@@ -17,8 +17,16 @@ WIDTHS = (8, 36, 10, 10, 10, 12, 10, 10)
 
 def _row(row: UnitFigures, rank: int | str) -> list[object]:
     rate = round(float(row.rate), 4) if row.rate is not None else None
-    return [rank, row.unit_name, row.submitted, row.adopted, rate, row.returned, row.declined,
-            row.pending]
+    return [
+        rank,
+        row.unit_name,
+        row.submitted,
+        row.adopted,
+        rate,
+        row.returned,
+        row.declined,
+        row.pending,
+    ]
 
 
 def stats_workbook(stats: ReportStats) -> bytes:
@@ -30,8 +38,12 @@ def stats_workbook(stats: ReportStats) -> bytes:
     sheet.append([f"信息采用情况统计（{receiver}）"])
     sheet["A1"].font = Font(bold=True, size=14)
     made = timezone.localtime(stats.computed_at)
-    sheet.append([f"统计期：{stats.date_from:%Y-%m-%d} 至 {stats.date_to:%Y-%m-%d}　"
-                  f"统计时间：{made:%Y-%m-%d %H:%M}"])
+    sheet.append(
+        [
+            f"统计期：{stats.date_from:%Y-%m-%d} 至 {stats.date_to:%Y-%m-%d}　"
+            f"统计时间：{made:%Y-%m-%d %H:%M}"
+        ]
+    )
     sheet.append(list(HEADERS))
     for cell in sheet[3]:
         cell.font = Font(bold=True)
@@ -44,8 +56,9 @@ def stats_workbook(stats: ReportStats) -> bytes:
     sheet.append([stats.rule])
     rule_cell = sheet.cell(row=sheet.max_row, column=1)
     rule_cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row,
-                      end_column=len(HEADERS))
+    sheet.merge_cells(
+        start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=len(HEADERS)
+    )
     sheet.row_dimensions[sheet.max_row].height = 90
     for i, width in enumerate(WIDTHS, 1):
         sheet.column_dimensions[get_column_letter(i)].width = width

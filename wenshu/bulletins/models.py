@@ -27,47 +27,67 @@ class Notice(models.Model):
         PUBLIC_INFO = "public_info", "公共信息"
 
     class Audience(models.TextChoices):
-        CITY = "city", "全市"           # every unit of the city
-        UNITS = "units", "部分单位"     # chosen units and/or unit groups (plus the publisher)
-        OWN = "own", "本单位"           # the publishing unit only
+        CITY = "city", "全市"  # every unit of the city
+        UNITS = "units", "部分单位"  # chosen units and/or unit groups (plus the publisher)
+        OWN = "own", "本单位"  # the publishing unit only
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "草稿"              # being written; only its drafter sees it
-        SUBMITTED = "submitted", "待审核"    # waiting for a leader of the unit (S2 art. 3)
-        RETURNED = "returned", "已退回"      # a leader sent it back with an opinion; editable
-        PUBLISHED = "published", "已发布"    # approved; its audience reads it until it expires
-        ARCHIVED = "archived", "已归档"      # expired, archived by the daily clean-up (S2 art. 6)
-        WITHDRAWN = "withdrawn", "已撤下"    # removed by the digital office (S2 art. 3)
+        DRAFT = "draft", "草稿"  # being written; only its drafter sees it
+        SUBMITTED = "submitted", "待审核"  # waiting for a leader of the unit (S2 art. 3)
+        RETURNED = "returned", "已退回"  # a leader sent it back with an opinion; editable
+        PUBLISHED = "published", "已发布"  # approved; its audience reads it until it expires
+        ARCHIVED = "archived", "已归档"  # expired, archived by the daily clean-up (S2 art. 6)
+        WITHDRAWN = "withdrawn", "已撤下"  # removed by the digital office (S2 art. 3)
 
-    unit = models.ForeignKey("org.Unit", verbose_name="发布单位", on_delete=models.PROTECT,
-                             related_name="bulletin_notices")
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name="发布单位",
+        on_delete=models.PROTECT,
+        related_name="bulletin_notices",
+    )
     kind = models.CharField("类别", max_length=20, choices=Kind.choices, default=Kind.NOTICE)
     title = models.CharField("标题", max_length=200)
     body = models.TextField("正文")
-    audience = models.CharField("发布范围", max_length=10, choices=Audience.choices,
-                                default=Audience.OWN)
+    audience = models.CharField(
+        "发布范围", max_length=10, choices=Audience.choices, default=Audience.OWN
+    )
     # What the drafter chose; the units it reached are fixed in NoticeAudience on publication.
-    audience_units = models.ManyToManyField("org.Unit", verbose_name="指定单位", blank=True,
-                                            related_name="+")
-    audience_groups = models.ManyToManyField("org.UnitGroup", verbose_name="指定单位分组",
-                                             blank=True, related_name="+")
+    audience_units = models.ManyToManyField(
+        "org.Unit", verbose_name="指定单位", blank=True, related_name="+"
+    )
+    audience_groups = models.ManyToManyField(
+        "org.UnitGroup", verbose_name="指定单位分组", blank=True, related_name="+"
+    )
     pinned = models.BooleanField("置顶", default=False)
     pinned_until = models.DateField("置顶截止日期", null=True, blank=True)
     expires_on = models.DateField("有效期至")  # shown through this day (Asia/Shanghai)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    drafted_by = models.ForeignKey(_USER, verbose_name="拟稿人", on_delete=models.PROTECT,
-                                   related_name="+")
+    drafted_by = models.ForeignKey(
+        _USER, verbose_name="拟稿人", on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField("拟稿时间")
     updated_at = models.DateTimeField("修改时间")
     submitted_at = models.DateTimeField("送审时间", null=True, blank=True)
-    reviewed_by = models.ForeignKey(_USER, verbose_name="审核人", null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    reviewed_by = models.ForeignKey(
+        _USER,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     review_opinion = models.TextField("审核意见", blank=True)
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
     archived_at = models.DateTimeField("归档时间", null=True, blank=True)
-    withdrawn_by = models.ForeignKey(_USER, verbose_name="撤下人", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    withdrawn_by = models.ForeignKey(
+        _USER,
+        verbose_name="撤下人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     withdrawn_at = models.DateTimeField("撤下时间", null=True, blank=True)
     withdraw_reason = models.TextField("撤下原因", blank=True)
 
@@ -80,7 +100,8 @@ class Notice(models.Model):
         constraints = (
             models.CheckConstraint(
                 condition=Q(pinned=False) | Q(pinned_until__isnull=False),
-                name="bulletins_pinned_has_end"),
+                name="bulletins_pinned_has_end",
+            ),
         )
 
     def __str__(self) -> str:
@@ -88,8 +109,9 @@ class Notice(models.Model):
 
     def move_to(self, target: str) -> None:
         """Change status through NOTICE_TRANSITIONS (the caller saves and audits)."""
-        check_transition(NOTICE_TRANSITIONS, dict(self.Status.choices), self.status, target,
-                         "该通知")
+        check_transition(
+            NOTICE_TRANSITIONS, dict(self.Status.choices), self.status, target, "该通知"
+        )
         self.status = target
 
     @property
@@ -103,7 +125,8 @@ class Notice(models.Model):
 NOTICE_TRANSITIONS: dict[str, frozenset[str]] = {
     Notice.Status.DRAFT: frozenset({Notice.Status.SUBMITTED}),
     Notice.Status.SUBMITTED: frozenset(
-        {Notice.Status.PUBLISHED, Notice.Status.RETURNED, Notice.Status.DRAFT}),
+        {Notice.Status.PUBLISHED, Notice.Status.RETURNED, Notice.Status.DRAFT}
+    ),
     Notice.Status.RETURNED: frozenset({Notice.Status.SUBMITTED}),
     Notice.Status.PUBLISHED: frozenset({Notice.Status.ARCHIVED, Notice.Status.WITHDRAWN}),
     Notice.Status.ARCHIVED: frozenset(),
@@ -170,8 +193,9 @@ class ReceivingUnit(models.Model):
     the party/government office, the information centre). An inactive receiver takes no new
     reports but still handles those it has."""
 
-    unit = models.OneToOneField("org.Unit", on_delete=models.PROTECT,
-                                related_name="bulletin_receiver")
+    unit = models.OneToOneField(
+        "org.Unit", on_delete=models.PROTECT, related_name="bulletin_receiver"
+    )
     active = models.BooleanField("接收信息上报", default=True)
     note = models.CharField("说明", max_length=200, blank=True)
     updated_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
@@ -193,36 +217,57 @@ class InfoReport(models.Model):
         OTHER = "other", "其他"
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", "待处理"      # waiting for the receiving office
-        ADOPTED = "adopted", "已采用"          # used, with where (刊物/期数 or 报送上级)
-        RETURNED = "returned", "已退回"        # sent back for rework with an opinion
-        DECLINED = "declined", "不采用"        # final: not used
+        SUBMITTED = "submitted", "待处理"  # waiting for the receiving office
+        ADOPTED = "adopted", "已采用"  # used, with where (刊物/期数 or 报送上级)
+        RETURNED = "returned", "已退回"  # sent back for rework with an opinion
+        DECLINED = "declined", "不采用"  # final: not used
         RESUBMITTED = "resubmitted", "已重报"  # a returned version replaced by a new one
-        WITHDRAWN = "withdrawn", "已撤回"      # taken back by the unit before handling
+        WITHDRAWN = "withdrawn", "已撤回"  # taken back by the unit before handling
 
     class UsedIn(models.TextChoices):
         JOURNAL = "journal", "刊物采用"
         SUPERIOR = "superior", "报送上级"
 
-    unit = models.ForeignKey("org.Unit", verbose_name="报送单位", on_delete=models.PROTECT,
-                             related_name="bulletin_reports")
-    receiver = models.ForeignKey("org.Unit", verbose_name="接收单位", on_delete=models.PROTECT,
-                                 related_name="bulletin_reports_received")
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name="报送单位",
+        on_delete=models.PROTECT,
+        related_name="bulletin_reports",
+    )
+    receiver = models.ForeignKey(
+        "org.Unit",
+        verbose_name="接收单位",
+        on_delete=models.PROTECT,
+        related_name="bulletin_reports_received",
+    )
     category = models.CharField("类别", max_length=20, choices=Category.choices)
     title = models.CharField("标题", max_length=200)
     body = models.TextField("正文")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
     version = models.PositiveSmallIntegerField("版本", default=1)
     # The returned version this one reworks; unique, so a double click cannot fork the item.
-    previous = models.OneToOneField("self", verbose_name="上一版本", null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="next_version")
+    previous = models.OneToOneField(
+        "self",
+        verbose_name="上一版本",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="next_version",
+    )
     # When the item (its first version) was submitted: the statistics count items by it.
     first_submitted_at = models.DateTimeField("首次报送时间")
-    submitted_by = models.ForeignKey(_USER, verbose_name="报送人", on_delete=models.PROTECT,
-                                     related_name="+")
+    submitted_by = models.ForeignKey(
+        _USER, verbose_name="报送人", on_delete=models.PROTECT, related_name="+"
+    )
     submitted_at = models.DateTimeField("报送时间")
-    handled_by = models.ForeignKey(_USER, verbose_name="处理人", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    handled_by = models.ForeignKey(
+        _USER,
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     handled_at = models.DateTimeField("处理时间", null=True, blank=True)
     opinion = models.TextField("处理意见", blank=True)
     used_in = models.CharField("采用方式", max_length=20, choices=UsedIn.choices, blank=True)
@@ -242,8 +287,9 @@ class InfoReport(models.Model):
         return self.title
 
     def move_to(self, target: str) -> None:
-        check_transition(REPORT_TRANSITIONS, dict(self.Status.choices), self.status, target,
-                         "该信息")
+        check_transition(
+            REPORT_TRANSITIONS, dict(self.Status.choices), self.status, target, "该信息"
+        )
         self.status = target
 
     @property
@@ -256,10 +302,14 @@ class InfoReport(models.Model):
 # Only a waiting report is handled; a returned one is reworked as a new version (the old one
 # becomes "resubmitted"); adopted, declined, resubmitted and withdrawn are final.
 REPORT_TRANSITIONS: dict[str, frozenset[str]] = {
-    InfoReport.Status.SUBMITTED: frozenset({
-        InfoReport.Status.ADOPTED, InfoReport.Status.RETURNED, InfoReport.Status.DECLINED,
-        InfoReport.Status.WITHDRAWN,
-    }),
+    InfoReport.Status.SUBMITTED: frozenset(
+        {
+            InfoReport.Status.ADOPTED,
+            InfoReport.Status.RETURNED,
+            InfoReport.Status.DECLINED,
+            InfoReport.Status.WITHDRAWN,
+        }
+    ),
     InfoReport.Status.RETURNED: frozenset({InfoReport.Status.RESUBMITTED}),
     InfoReport.Status.ADOPTED: frozenset(),
     InfoReport.Status.DECLINED: frozenset(),

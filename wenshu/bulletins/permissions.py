@@ -32,14 +32,16 @@ def is_info_officer(user: Any) -> bool:
     cached = getattr(user, _OFFICER_CACHE, None)
     if cached is None:
         cached = Department.objects.filter(
-            info_officer_id=user.pk, unit_id=user.unit_id, is_active=True).exists()
+            info_officer_id=user.pk, unit_id=user.unit_id, is_active=True
+        ).exists()
         setattr(user, _OFFICER_CACHE, cached)
     return bool(cached)
 
 
 def is_editor(user: Any) -> bool:
     return is_active_person(user) and (
-        user.has_role(Role.CLERK, Role.UNIT_ADMIN) or is_info_officer(user))
+        user.has_role(Role.CLERK, Role.UNIT_ADMIN) or is_info_officer(user)
+    )
 
 
 def is_leader(user: Any) -> bool:

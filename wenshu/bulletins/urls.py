@@ -30,7 +30,8 @@ urlpatterns = [
     path("reports/<int:pk>/decline/", r.report_decline, name="report_decline"),
     path("reports/<int:pk>/withdraw/", r.report_withdraw, name="report_withdraw"),
     path("reports/<int:pk>/resubmit/", r.report_resubmit, name="report_resubmit"),
-    path("reports/<int:pk>/files/<int:attachment_pk>/", r.report_attachment,
-         name="report_attachment"),
+    path(
+        "reports/<int:pk>/files/<int:attachment_pk>/", r.report_attachment, name="report_attachment"
+    ),
     path("receivers/", r.receivers, name="receivers"),
 ]

@@ -64,9 +64,14 @@ def _viewer(request: HttpRequest) -> Any:
 
 def _person(row: dict[str, Any]) -> PersonOut:
     return PersonOut(
-        id=row["id"], username=row["username"], real_name=row["real_name"], post=row["post"],
-        unit_id=row["unit_id"], unit_name=row["unit__full_name"],
-        department_id=row["department_id"], department_name=row["department__name"],
+        id=row["id"],
+        username=row["username"],
+        real_name=row["real_name"],
+        post=row["post"],
+        unit_id=row["unit_id"],
+        unit_name=row["unit__full_name"],
+        department_id=row["department_id"],
+        department_name=row["department__name"],
         office_phone=row["office_phone"] or row["department__phone"] or "",
         mobile=row["shared_mobile"] or None,
     )
@@ -74,10 +79,13 @@ def _person(row: dict[str, Any]) -> PersonOut:
 
 @router.get("/people", response=PeopleList, summary="查找人员（姓名、单位、部门、电话）")
 def people(request: HttpRequest, f: Query[PeopleFilter]) -> dict[str, Any]:
-    rows = selectors.directory_people(viewer=_viewer(request), q=f.q, unit_id=f.unit_id,
-                                      department_id=f.department_id)
-    return {"count": rows.count(),
-            "items": [_person(r) for r in rows[f.offset: f.offset + f.limit]]}
+    rows = selectors.directory_people(
+        viewer=_viewer(request), q=f.q, unit_id=f.unit_id, department_id=f.department_id
+    )
+    return {
+        "count": rows.count(),
+        "items": [_person(r) for r in rows[f.offset : f.offset + f.limit]],
+    }
 
 
 @router.get("/units", response=list[UnitOut], summary="通讯录中的单位")
@@ -90,9 +98,11 @@ def unit_card(request: HttpRequest, unit_id: int) -> dict[str, Any]:
     viewer = _viewer(request)
     unit = selectors.directory_unit(viewer=viewer, unit_id=unit_id)
     return {
-        "id": unit.pk, "full_name": unit.full_name, "short_name": unit.short_name,
-        "contact_phone": unit.contact_phone, "address": unit.address,
+        "id": unit.pk,
+        "full_name": unit.full_name,
+        "short_name": unit.short_name,
+        "contact_phone": unit.contact_phone,
+        "address": unit.address,
         "departments": list(selectors.directory_departments(viewer=viewer, unit=unit)),
-        "people": [_person(r) for r in selectors.directory_people(viewer=viewer,
-                                                                   unit_id=unit.pk)],
+        "people": [_person(r) for r in selectors.directory_people(viewer=viewer, unit_id=unit.pk)],
     }

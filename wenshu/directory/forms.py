@@ -17,16 +17,22 @@ def _choices(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label="姓名、单位、部门或电话", required=False, max_length=60,
-                        widget=forms.TextInput(attrs={"type": "search"}))
-    unit = forms.ModelChoiceField(label="单位", required=False, queryset=Unit.objects.none(),
-                                  empty_label="全部单位")
-    department = forms.ModelChoiceField(label="部门", required=False,
-                                        queryset=Department.objects.none(),
-                                        empty_label="全部部门")
+    q = forms.CharField(
+        label="姓名、单位、部门或电话",
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    unit = forms.ModelChoiceField(
+        label="单位", required=False, queryset=Unit.objects.none(), empty_label="全部单位"
+    )
+    department = forms.ModelChoiceField(
+        label="部门", required=False, queryset=Department.objects.none(), empty_label="全部部门"
+    )
 
-    def __init__(self, *args: Any, units: QuerySet[Any], departments: QuerySet[Any],
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, units: QuerySet[Any], departments: QuerySet[Any], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "unit", units)
         _choices(self, "department", departments)

@@ -24,9 +24,17 @@ else:
 
 # What the address book shows of a person, besides `shared_mobile`: the number or "".
 PUBLIC_FIELDS = (
-    "id", "username", "real_name", "post", "office_phone",
-    "unit_id", "unit__full_name", "unit__short_name",
-    "department_id", "department__name", "department__phone",
+    "id",
+    "username",
+    "real_name",
+    "post",
+    "office_phone",
+    "unit_id",
+    "unit__full_name",
+    "unit__short_name",
+    "department_id",
+    "department__name",
+    "department__phone",
 )
 
 
@@ -37,20 +45,28 @@ def _may_read(viewer: User) -> bool:
 def _listed_people() -> QuerySet[Any]:
     from wenshu.accounts.models import User as UserModel
 
-    return UserModel.objects.filter(status="active", unit__status=Unit.Status.REGISTERED,
-                                     unit__in_directory=True)
+    return UserModel.objects.filter(
+        status="active", unit__status=Unit.Status.REGISTERED, unit__in_directory=True
+    )
 
 
 def _matching(q: str) -> Q:
-    return (Q(real_name__icontains=q) | Q(username__iexact=q) | Q(post__icontains=q)
-            | Q(unit__full_name__icontains=q) | Q(unit__short_name__icontains=q)
-            | Q(department__name__icontains=q) | Q(office_phone__icontains=q)
-            | Q(department__phone__icontains=q)
-            | Q(share_mobile=True, mobile__icontains=q))  # only numbers their owner shared
+    return (
+        Q(real_name__icontains=q)
+        | Q(username__iexact=q)
+        | Q(post__icontains=q)
+        | Q(unit__full_name__icontains=q)
+        | Q(unit__short_name__icontains=q)
+        | Q(department__name__icontains=q)
+        | Q(office_phone__icontains=q)
+        | Q(department__phone__icontains=q)
+        | Q(share_mobile=True, mobile__icontains=q)
+    )  # only numbers their owner shared
 
 
-def directory_people(*, viewer: User, q: str = "", unit_id: int | None = None,
-                     department_id: int | None = None) -> QuerySet[Any, dict[str, Any]]:
+def directory_people(
+    *, viewer: User, q: str = "", unit_id: int | None = None, department_id: int | None = None
+) -> QuerySet[Any, dict[str, Any]]:
     """Active people of units in the directory, as dicts of PUBLIC_FIELDS plus
     ``shared_mobile``."""
     if not _may_read(viewer):
@@ -63,11 +79,14 @@ def directory_people(*, viewer: User, q: str = "", unit_id: int | None = None,
     q = (q or "").strip()
     if q:
         people = people.filter(_matching(q))
-    shared_mobile = Case(When(share_mobile=True, then=F("mobile")), default=Value(""),
-                         output_field=CharField())
-    return (people.annotate(shared_mobile=shared_mobile)
-            .order_by("unit__kind", "unit_id", "department__order", "department_id", "id")
-            .values(*PUBLIC_FIELDS, "shared_mobile"))
+    shared_mobile = Case(
+        When(share_mobile=True, then=F("mobile")), default=Value(""), output_field=CharField()
+    )
+    return (
+        people.annotate(shared_mobile=shared_mobile)
+        .order_by("unit__kind", "unit_id", "department__order", "department_id", "id")
+        .values(*PUBLIC_FIELDS, "shared_mobile")
+    )
 
 
 def directory_units(*, viewer: User, q: str = "") -> QuerySet[Unit]:

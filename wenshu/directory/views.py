@@ -38,14 +38,21 @@ def _chosen_unit(request: AuthedRequest) -> Any:
 def index(request: AuthedRequest) -> HttpResponse:
     viewer = request.user
     unit = _chosen_unit(request)
-    departments = (selectors.directory_departments(viewer=viewer, unit=unit) if unit
-                   else Department.objects.none())
-    form = SearchForm(request.GET or None, units=selectors.directory_units(viewer=viewer),
-                      departments=departments)
+    departments = (
+        selectors.directory_departments(viewer=viewer, unit=unit)
+        if unit
+        else Department.objects.none()
+    )
+    form = SearchForm(
+        request.GET or None, units=selectors.directory_units(viewer=viewer), departments=departments
+    )
     data = form.cleaned_data if form.is_valid() else {}
     people = selectors.directory_people(
-        viewer=viewer, q=data.get("q", ""), unit_id=getattr(data.get("unit"), "pk", None),
-        department_id=getattr(data.get("department"), "pk", None))
+        viewer=viewer,
+        q=data.get("q", ""),
+        unit_id=getattr(data.get("unit"), "pk", None),
+        department_id=getattr(data.get("department"), "pk", None),
+    )
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "directory/pages/index.html", {"form": form, "page": page})
 
@@ -56,8 +63,13 @@ def unit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     viewer = request.user
     unit = selectors.directory_unit(viewer=viewer, unit_id=pk)
     people = list(selectors.directory_people(viewer=viewer, unit_id=unit.pk))
-    groups = [(name or "（未分部门）", list(rows))
-              for name, rows in groupby(people, key=lambda p: p["department__name"])]
-    context = {"unit": unit, "groups": groups,
-               "departments": selectors.directory_departments(viewer=viewer, unit=unit)}
+    groups = [
+        (name or "（未分部门）", list(rows))
+        for name, rows in groupby(people, key=lambda p: p["department__name"])
+    ]
+    context = {
+        "unit": unit,
+        "groups": groups,
+        "departments": selectors.directory_departments(viewer=viewer, unit=unit),
+    }
     return render(request, "directory/pages/unit.html", context)

@@ -32,8 +32,13 @@ class MultipleFileInput(forms.ClearableFileInput):
 class UploadField(forms.FileField):
     """One file; ``max_bytes`` and ``allowed_types`` as in file_ingest."""
 
-    def __init__(self, *, max_bytes: int | None = None,
-                 allowed_types: Collection[str] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        max_bytes: int | None = None,
+        allowed_types: Collection[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.max_bytes = max_bytes
         self.allowed_types = pipeline.normalise_allowed(allowed_types)
@@ -74,8 +79,14 @@ class MultiUploadField(UploadField):
         return [super(MultiUploadField, self).clean(item, initial) for item in items]
 
 
-def ingest_form_files(form: forms.Form, field: str, *, actor: Any, purpose: str = "",
-                      check_classification: bool = True) -> list[Upload] | None:
+def ingest_form_files(
+    form: forms.Form,
+    field: str,
+    *,
+    actor: Any,
+    purpose: str = "",
+    check_classification: bool = True,
+) -> list[Upload] | None:
     """Run file_ingest_many on a validated form's UploadField/MultiUploadField.
 
     Returns the uploads ([] when no file was chosen), or None after putting the refusal on
@@ -87,7 +98,9 @@ def ingest_form_files(form: forms.Form, field: str, *, actor: Any, purpose: str 
     spec = form.fields[field]
     try:
         return file_ingest_many(
-            actor=actor, files=[(f.name, f) for f in files], purpose=purpose,
+            actor=actor,
+            files=[(f.name, f) for f in files],
+            purpose=purpose,
             max_bytes=getattr(spec, "max_bytes", None),
             allowed_types=getattr(spec, "allowed_types", None),
             check_classification=check_classification,

@@ -36,8 +36,9 @@ class StoredFile(models.Model):
         verbose_name = "文件内容"
         constraints = (
             models.CheckConstraint(condition=Q(size__gte=0), name="files_storedfile_size_gte_0"),
-            models.CheckConstraint(condition=Exact(Length("sm3"), 64),
-                                   name="files_storedfile_sm3_len"),
+            models.CheckConstraint(
+                condition=Exact(Length("sm3"), 64), name="files_storedfile_sm3_len"
+            ),
         )
 
     def __str__(self) -> str:
@@ -47,11 +48,14 @@ class StoredFile(models.Model):
 class Upload(models.Model):
     name = models.CharField("文件名", max_length=255)  # cleaned (types.clean_filename)
     stored_file = models.ForeignKey(
-        StoredFile, verbose_name="文件内容", on_delete=models.PROTECT, related_name="uploads")
+        StoredFile, verbose_name="文件内容", on_delete=models.PROTECT, related_name="uploads"
+    )
     uploaded_by = models.ForeignKey(
-        "accounts.User", verbose_name="上传人", on_delete=models.PROTECT, related_name="+")
+        "accounts.User", verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
     unit = models.ForeignKey(
-        "org.Unit", verbose_name="所属单位", on_delete=models.PROTECT, related_name="+")
+        "org.Unit", verbose_name="所属单位", on_delete=models.PROTECT, related_name="+"
+    )
     # What it was uploaded for ("documents.attachment", "messaging.mail", "library" …).
     purpose = models.CharField("用途", max_length=60, blank=True)
     created_at = models.DateTimeField("上传时间", default=timezone.now)

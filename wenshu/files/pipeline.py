@@ -25,9 +25,7 @@ from wenshu.lib.textextract import extract_text
 MB = 1024 * 1024
 TEXT_MAX_CHARS = 200_000
 
-SCANNER_DOWN = (
-    "病毒扫描服务暂不可用，为安全起见未接收该文件，请稍后再试或联系系统管理员。"
-)
+SCANNER_DOWN = "病毒扫描服务暂不可用，为安全起见未接收该文件，请稍后再试或联系系统管理员。"
 
 
 @dataclass
@@ -53,7 +51,7 @@ Step = Callable[[Incoming], None]
 
 
 def size_text(size: int) -> str:
-    """"50 MB", "1.2 MB", "300 KB": rounded up, so a file just over a limit never reads as
+    """ "50 MB", "1.2 MB", "300 KB": rounded up, so a file just over a limit never reads as
     equal to it."""
     if size < MB:
         return f"{math.ceil(size / 1024)} KB"
@@ -73,8 +71,10 @@ def check_limit(name: str, size: int, max_bytes: int) -> None:
 def check_size(item: Incoming) -> None:
     check_limit(item.name, max(item.declared_size, len(item.data)), item.max_bytes)
     if not item.data:
-        raise DomainError(f"附件“{item.name}”是空文件（0 字节），未保存。请检查后重新选择文件。",
-                          code="empty_file")
+        raise DomainError(
+            f"附件“{item.name}”是空文件（0 字节），未保存。请检查后重新选择文件。",
+            code="empty_file",
+        )
 
 
 def _allowed_labels(allowed: Iterable[str]) -> str:
@@ -87,12 +87,16 @@ def check_suffix(name: str, allowed_types: frozenset[str], kind: str = "") -> st
     if suffix in DANGEROUS_SUFFIXES or kind in {"executable", "script"}:
         raise DomainError(
             f"附件“{name}”是可执行程序、脚本或网页文件，为防止病毒传播，系统不接收此类文件，"
-            "已拒绝上传。", code="file_type")
+            "已拒绝上传。",
+            code="file_type",
+        )
     if suffix not in allowed_types or suffix not in TYPES:
         shown = f"“.{suffix}”类型的" if suffix else "没有扩展名的"
         raise DomainError(
             f"此处不能上传{shown}文件（附件“{name}”）。允许的类型："
-            f"{_allowed_labels(allowed_types)}。", code="file_type")
+            f"{_allowed_labels(allowed_types)}。",
+            code="file_type",
+        )
     return suffix
 
 
@@ -104,7 +108,9 @@ def check_type(item: Incoming) -> None:
         raise DomainError(
             f"附件“{item.name}”的内容不是 {file_type.label} 文件"
             "（扩展名与实际内容不符，或文件已损坏），已拒绝上传。"
-            "请用原软件另存为正确的格式后再上传。", code="file_type")
+            "请用原软件另存为正确的格式后再上传。",
+            code="file_type",
+        )
     item.content_type = file_type.mime
 
 
@@ -124,12 +130,14 @@ def scan_viruses(item: Incoming) -> None:
         raise DomainError(
             f"附件“{item.name}”结构过于复杂（压缩层数、解压后大小或文件数超过扫描上限），"
             "病毒扫描无法完整检查，为安全起见已拒绝上传，未保存任何内容。请解压后分别上传。",
-            code="virus_found")
+            code="virus_found",
+        )
     if not result.clean:
         item.notes["signature"] = result.signature
         raise DomainError(
             f"附件“{item.name}”检测到病毒（{result.signature}），已拒绝上传，未保存任何内容。",
-            code="virus_found")
+            code="virus_found",
+        )
     item.scanner_version = scan.engine_version()
 
 
@@ -153,8 +161,14 @@ def fingerprint(item: Incoming) -> None:
 
 # The order matters: cheap refusals first, the scan before anything reads the content, the
 # marking guard after the text is extracted.
-STEPS: tuple[Step, ...] = (check_size, check_type, fingerprint, scan_viruses, extract,
-                           check_marking)
+STEPS: tuple[Step, ...] = (
+    check_size,
+    check_type,
+    fingerprint,
+    scan_viruses,
+    extract,
+    check_marking,
+)
 
 
 def normalise_allowed(allowed_types: Collection[str] | None) -> frozenset[str]:

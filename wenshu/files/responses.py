@@ -19,7 +19,8 @@ def download_response(*, upload: Upload, inline: bool = False) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
     as_attachment = not (inline and content_type in INLINE_TYPES)
     response["Content-Disposition"] = (
-        content_disposition_header(as_attachment, upload.name) or "attachment")
+        content_disposition_header(as_attachment, upload.name) or "attachment"
+    )
     response["Content-Length"] = str(len(data))
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

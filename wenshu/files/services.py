@@ -41,8 +41,12 @@ Data = bytes | bytearray | memoryview | IO[bytes]
 
 
 def _require_uploader(actor: Any) -> None:
-    if (actor is None or not getattr(actor, "is_authenticated", False)
-            or not actor.is_active or actor.unit_id is None):
+    if (
+        actor is None
+        or not getattr(actor, "is_authenticated", False)
+        or not actor.is_active
+        or actor.unit_id is None
+    ):
         raise Forbidden("您的账号当前不能上传文件。")
 
 
@@ -77,8 +81,12 @@ def file_ingest(
     Raises TooLarge or DomainError (``code`` says which check refused) with a Chinese message.
     """
     return file_ingest_many(
-        actor=actor, files=[(name, data_or_fileobj)], max_bytes=max_bytes,
-        allowed_types=allowed_types, check_classification=check_classification, purpose=purpose,
+        actor=actor,
+        files=[(name, data_or_fileobj)],
+        max_bytes=max_bytes,
+        allowed_types=allowed_types,
+        check_classification=check_classification,
+        purpose=purpose,
     )[0]
 
 
@@ -100,8 +108,14 @@ def file_ingest_many(
     for name, data_or_fileobj in files:
         clean = clean_filename(name or getattr(data_or_fileobj, "name", "") or "")
         data, size = _read_bounded(data_or_fileobj, limit)
-        item = pipeline.Incoming(name=clean, data=data, declared_size=size, max_bytes=limit,
-                                 allowed_types=allowed, check_classification=check_classification)
+        item = pipeline.Incoming(
+            name=clean,
+            data=data,
+            declared_size=size,
+            max_bytes=limit,
+            allowed_types=allowed,
+            check_classification=check_classification,
+        )
         try:
             pipeline.run_steps(item)
         except DomainError as exc:
@@ -116,28 +130,51 @@ def _store(*, actor: Any, items: list[pipeline.Incoming], purpose: str) -> list[
     # fails, an orphan is harmless: it is named by its hash and reused by the next upload.
     how = [_ensure_content(item) for item in items]
     with transaction.atomic():
-        return [_record(actor=actor, item=item, how=h, purpose=purpose)
-                for item, h in zip(items, how, strict=True)]
+        return [
+            _record(actor=actor, item=item, how=h, purpose=purpose)
+            for item, h in zip(items, how, strict=True)
+        ]
 
 
 def _record(*, actor: Any, item: pipeline.Incoming, how: str, purpose: str) -> Upload:
-    stored, created = StoredFile.objects.get_or_create(sm3=item.sm3, defaults={
-        "size": len(item.data), "content_type": item.content_type,
-        "storage_name": storage_name_for(item.sm3), "scanned_at": item.scanned_at,
-        "scanner_version": item.scanner_version, "text": item.text,
-    })
+    stored, created = StoredFile.objects.get_or_create(
+        sm3=item.sm3,
+        defaults={
+            "size": len(item.data),
+            "content_type": item.content_type,
+            "storage_name": storage_name_for(item.sm3),
+            "scanned_at": item.scanned_at,
+            "scanner_version": item.scanner_version,
+            "text": item.text,
+        },
+    )
     if not created:  # scanned again just now, perhaps with newer signatures
         StoredFile.objects.filter(pk=stored.pk).update(
-            scanned_at=item.scanned_at, scanner_version=item.scanner_version)
+            scanned_at=item.scanned_at, scanner_version=item.scanner_version
+        )
     upload = Upload.objects.create(
-        name=item.name, stored_file=stored, uploaded_by=actor, unit_id=actor.unit_id,
-        purpose=purpose, created_at=timezone.now(),
+        name=item.name,
+        stored_file=stored,
+        uploaded_by=actor,
+        unit_id=actor.unit_id,
+        purpose=purpose,
+        created_at=timezone.now(),
     )
-    audit_record(actor=actor, action="files.uploaded", target=upload, details={
-        "name": item.name, "sm3": item.sm3, "size": stored.size, "purpose": purpose,
-        "content_type": stored.content_type, "stored": "new" if created else "deduplicated",
-        "storage": how, "scanner_version": item.scanner_version,
-    })
+    audit_record(
+        actor=actor,
+        action="files.uploaded",
+        target=upload,
+        details={
+            "name": item.name,
+            "sm3": item.sm3,
+            "size": stored.size,
+            "purpose": purpose,
+            "content_type": stored.content_type,
+            "stored": "new" if created else "deduplicated",
+            "storage": how,
+            "scanner_version": item.scanner_version,
+        },
+    )
     return upload
 
 
@@ -164,32 +201,44 @@ def _stored_hash(name: str) -> str:
 def _record_refusal(*, actor: Any, item: pipeline.Incoming, error: DomainError) -> None:
     """Audit the refusal; tell the security administrators about a virus or a dead scanner.
     Never lets a failure here replace the refusal the person must see."""
-    details = {"name": item.name, "size": item.declared_size, "reason": error.code,
-               "sm3": item.sm3, **item.notes}
+    details = {
+        "name": item.name,
+        "size": item.declared_size,
+        "reason": error.code,
+        "sm3": item.sm3,
+        **item.notes,
+    }
     try:
         with transaction.atomic():
-            audit_refusal(actor=actor, action="files.upload_refused", message=error.message,
-                          details=details)
+            audit_refusal(
+                actor=actor, action="files.upload_refused", message=error.message, details=details
+            )
             _alert_for(actor=actor, item=item, error=error, details=details)
     except DatabaseError:
         log.exception("could not record the refused upload %s", item.name)
 
 
-def _alert_for(*, actor: Any, item: pipeline.Incoming, error: DomainError,
-               details: dict[str, Any]) -> None:
+def _alert_for(
+    *, actor: Any, item: pipeline.Incoming, error: DomainError, details: dict[str, Any]
+) -> None:
     who = f"{actor.unit}的{actor.display_name}"
     if error.code == "virus_found":
         security_alert_raise(
-            kind="upload_infected", severity=SecurityAlert.Severity.WARNING, unit=actor.unit,
+            kind="upload_infected",
+            severity=SecurityAlert.Severity.WARNING,
+            unit=actor.unit,
             message=f"{who}上传的附件“{item.name}”未通过病毒扫描，已拒绝：{error.message}",
-            details=details, dedupe_key=f"{actor.unit_id}:{item.sm3}",
+            details=details,
+            dedupe_key=f"{actor.unit_id}:{item.sm3}",
         )
     elif error.code == "scanner_unavailable":
         security_alert_raise(
-            kind="virus_scanner_unavailable", severity=SecurityAlert.Severity.WARNING,
+            kind="virus_scanner_unavailable",
+            severity=SecurityAlert.Severity.WARNING,
             message="病毒扫描服务（clamd）无法连接，所有上传正被拒绝。请系统管理员检查扫描服务"
-                    "（python manage.py clamd status）。",
-            details=details, dedupe_key="clamd",
+            "（python manage.py clamd status）。",
+            details=details,
+            dedupe_key="clamd",
         )
 
 
@@ -214,9 +263,10 @@ def _integrity_alert(stored_file: StoredFile, problem: str) -> None:
     try:
         with transaction.atomic():
             security_alert_raise(
-                kind="file_integrity", severity=SecurityAlert.Severity.CRITICAL,
+                kind="file_integrity",
+                severity=SecurityAlert.Severity.CRITICAL,
                 message=f"存储中的文件 {stored_file.storage_name} {what}，已拒绝提供下载。"
-                        "请核查存储是否被改动，并从备份恢复。",
+                "请核查存储是否被改动，并从备份恢复。",
                 details={"sm3": stored_file.sm3, "problem": problem},
                 dedupe_key=f"{problem}:{stored_file.sm3}",
             )

@@ -42,17 +42,22 @@ _OOXML = ("docx", "xlsx", "pptx")
 TYPES: dict[str, FileType] = {
     "pdf": _t("application/pdf", "PDF", "pdf"),
     "ofd": _t("application/ofd", "OFD 版式文件", "ofd"),
-    "docx": _t("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-               "Word", "docx"),
+    "docx": _t(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word", "docx"
+    ),
     "doc": _t("application/msword", "Word 97-2003", "ole", "rtf"),
     "wps": _t("application/vnd.ms-works", "WPS 文字", "ole", "docx"),
     "rtf": _t("application/rtf", "RTF", "rtf"),
-    "xlsx": _t("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-               "Excel", "xlsx"),
+    "xlsx": _t(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel", "xlsx"
+    ),
     "xls": _t("application/vnd.ms-excel", "Excel 97-2003", "ole"),
     "et": _t("application/vnd.ms-excel", "WPS 表格", "ole", "xlsx"),
-    "pptx": _t("application/vnd.openxmlformats-officedocument.presentationml.presentation",
-               "PowerPoint", "pptx"),
+    "pptx": _t(
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "PowerPoint",
+        "pptx",
+    ),
     "ppt": _t("application/vnd.ms-powerpoint", "PowerPoint 97-2003", "ole"),
     "dps": _t("application/vnd.ms-powerpoint", "WPS 演示", "ole", "pptx"),
     "odt": _t("application/vnd.oasis.opendocument.text", "ODF 文本", "odt"),
@@ -77,13 +82,64 @@ TYPES: dict[str, FileType] = {
 DEFAULT_ALLOWED: frozenset[str] = frozenset(TYPES)
 
 # Never accepted, whatever their content looks like (Windows runs them by extension).
-DANGEROUS_SUFFIXES = frozenset({
-    "exe", "dll", "com", "scr", "pif", "cpl", "msi", "msp", "sys", "drv", "ocx", "bat", "cmd",
-    "ps1", "psm1", "vbs", "vbe", "js", "jse", "wsf", "wsh", "hta", "lnk", "reg", "inf", "jar",
-    "apk", "sh", "bash", "elf", "bin", "run", "app", "dmg", "iso", "chm", "html", "htm",
-    "xhtml", "svg", "mht", "mhtml", "py", "pl", "php", "asp", "aspx", "jsp", "docm", "xlsm",
-    "pptm", "dotm", "xltm", "potm",
-})
+DANGEROUS_SUFFIXES = frozenset(
+    {
+        "exe",
+        "dll",
+        "com",
+        "scr",
+        "pif",
+        "cpl",
+        "msi",
+        "msp",
+        "sys",
+        "drv",
+        "ocx",
+        "bat",
+        "cmd",
+        "ps1",
+        "psm1",
+        "vbs",
+        "vbe",
+        "js",
+        "jse",
+        "wsf",
+        "wsh",
+        "hta",
+        "lnk",
+        "reg",
+        "inf",
+        "jar",
+        "apk",
+        "sh",
+        "bash",
+        "elf",
+        "bin",
+        "run",
+        "app",
+        "dmg",
+        "iso",
+        "chm",
+        "html",
+        "htm",
+        "xhtml",
+        "svg",
+        "mht",
+        "mhtml",
+        "py",
+        "pl",
+        "php",
+        "asp",
+        "aspx",
+        "jsp",
+        "docm",
+        "xlsm",
+        "pptm",
+        "dotm",
+        "xltm",
+        "potm",
+    }
+)
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "png"),
@@ -136,8 +192,11 @@ def _zip_kind(data: bytes) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-            mimetype = archive.read("mimetype")[:100].decode("ascii", "replace") \
-                if "mimetype" in names else ""
+            mimetype = (
+                archive.read("mimetype")[:100].decode("ascii", "replace")
+                if "mimetype" in names
+                else ""
+            )
     except (zipfile.BadZipFile, OSError, ValueError, KeyError, RuntimeError):
         return "unknown"
     if "[Content_Types].xml" in names:
@@ -154,7 +213,7 @@ def _zip_kind(data: bytes) -> str:
 
 
 def _looks_like_text(data: bytes) -> bool:
-    head = data[:64 * 1024]
+    head = data[: 64 * 1024]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return True  # UTF-16 with a byte-order mark
     controls = sum(1 for byte in head if byte < 9 or 13 < byte < 27 or 27 < byte < 32)

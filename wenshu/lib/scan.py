@@ -107,7 +107,7 @@ def _connect(address: str, timeout: float) -> socket.socket:
         raise ScanUnavailable("no clamd address configured (WENSHU_CLAMD_SOCKET)")
     try:
         if address.startswith("tcp://"):
-            host, _, port = address[len("tcp://"):].rpartition(":")
+            host, _, port = address[len("tcp://") :].rpartition(":")
             return socket.create_connection((host, int(port)), timeout=timeout)
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.settimeout(timeout)
@@ -163,14 +163,16 @@ def reload_databases(socket_path: str | None = None, *, timeout: float = 5.0) ->
     return _command("RELOAD", socket_path, timeout)
 
 
-def scan_bytes(data: bytes, *, socket_path: str | None = None,
-               timeout: float | None = None) -> ScanResult:
+def scan_bytes(
+    data: bytes, *, socket_path: str | None = None, timeout: float | None = None
+) -> ScanResult:
     """Scan ``data`` with INSTREAM. Raises ScanUnavailable or ScanTooLarge."""
     return _instream(_chunks_of(data), socket_path, timeout)
 
 
-def scan_stream(fileobj: BinaryIO, *, socket_path: str | None = None,
-                timeout: float | None = None) -> ScanResult:
+def scan_stream(
+    fileobj: BinaryIO, *, socket_path: str | None = None, timeout: float | None = None
+) -> ScanResult:
     """Scan a readable binary file from its current position, in chunks."""
     return _instream(iter(lambda: fileobj.read(CHUNK), b""), socket_path, timeout)
 
@@ -178,11 +180,12 @@ def scan_stream(fileobj: BinaryIO, *, socket_path: str | None = None,
 def _chunks_of(data: bytes) -> Iterator[bytes]:
     view = memoryview(data)
     for start in range(0, len(view), CHUNK):
-        yield bytes(view[start:start + CHUNK])
+        yield bytes(view[start : start + CHUNK])
 
 
-def _instream(chunks: Iterator[bytes], socket_path: str | None,
-              timeout: float | None) -> ScanResult:
+def _instream(
+    chunks: Iterator[bytes], socket_path: str | None, timeout: float | None
+) -> ScanResult:
     address = _address(socket_path)
     with contextlib.closing(_connect(address, _timeout(timeout))) as sock:
         try:
@@ -256,11 +259,19 @@ def system_database_dir(directory: Path | None = None) -> Path | None:
 
 def clamd_binary() -> str | None:
     return shutil.which("clamd") or next(
-        (p for p in ("/usr/sbin/clamd", "/usr/local/sbin/clamd") if os.access(p, os.X_OK)), None)
+        (p for p in ("/usr/sbin/clamd", "/usr/local/sbin/clamd") if os.access(p, os.X_OK)), None
+    )
 
 
-def clamd_config(*, socket_path: Path, database_dir: Path, max_bytes: int, log_file: Path,
-                 pid_file: Path | None = None, foreground: bool = False) -> str:
+def clamd_config(
+    *,
+    socket_path: Path,
+    database_dir: Path,
+    max_bytes: int,
+    log_file: Path,
+    pid_file: Path | None = None,
+    foreground: bool = False,
+) -> str:
     """clamd.conf text: a local socket only (no TCP), limits matching our upload limit."""
     lines = [
         "# Written by Wenshu (make clamd / tests); regenerated on each start, do not edit.",
@@ -283,8 +294,9 @@ def clamd_config(*, socket_path: Path, database_dir: Path, max_bytes: int, log_f
     return "\n".join(lines) + "\n"
 
 
-def wait_until_answering(socket_path: str, *, timeout: float,
-                         process: subprocess.Popen[bytes] | None = None) -> bool:
+def wait_until_answering(
+    socket_path: str, *, timeout: float, process: subprocess.Popen[bytes] | None = None
+) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if ping(socket_path, timeout=1.0):
@@ -314,11 +326,21 @@ def private_clamd(directory: Path, *, max_bytes: int, timeout: float = 10.0) -> 
     sock, log = directory / "clamd.sock", directory / "clamd.log"
     conf = directory / "clamd.conf"
     database = write_test_database(directory / "db").parent
-    conf.write_text(clamd_config(socket_path=sock, database_dir=database, max_bytes=max_bytes,
-                                 log_file=log, foreground=True))
+    conf.write_text(
+        clamd_config(
+            socket_path=sock,
+            database_dir=database,
+            max_bytes=max_bytes,
+            log_file=log,
+            foreground=True,
+        )
+    )
     process = subprocess.Popen(  # noqa: S603 (fixed binary, our own config file)
-        [binary, "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        preexec_fn=_death_signal_setter())
+        [binary, "-c", str(conf)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=_death_signal_setter(),
+    )
     try:
         if not wait_until_answering(str(sock), timeout=timeout, process=process):
             raise RuntimeError(f"clamd did not answer within {timeout:.0f} s:\n{_log_tail(log)}")

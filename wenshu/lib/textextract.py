@@ -73,8 +73,9 @@ def suffix_of(filename: str) -> str:
     return filename.rpartition(".")[2].lower() if "." in filename else ""
 
 
-def extract_text(data: bytes, filename: str, *, max_chars: int = MAX_CHARS,
-                 time_limit: float = TIME_LIMIT) -> str:
+def extract_text(
+    data: bytes, filename: str, *, max_chars: int = MAX_CHARS, time_limit: float = TIME_LIMIT
+) -> str:
     """The text of a .docx, .pdf, .txt, .csv or .md file (by its extension), or ""."""
     suffix = suffix_of(filename)
     if len(data) > MAX_INPUT_BYTES:
@@ -153,8 +154,13 @@ def _xml_lines(root: Any, budget: _Budget) -> Iterator[str]:  # root: an lxml el
             yield budget.take("".join(parts).strip())
             parts = []
         current = paragraph
-        parts.append(element.text or "" if element.tag == f"{_W}t" else
-                     "\t" if element.tag == f"{_W}tab" else "\n")
+        parts.append(
+            element.text or ""
+            if element.tag == f"{_W}t"
+            else "\t"
+            if element.tag == f"{_W}tab"
+            else "\n"
+        )
     if parts and not budget.spent:
         yield budget.take("".join(parts).strip())
 

@@ -35,16 +35,20 @@ class Level(IntEnum):
 
 
 def is_live(viewer: User) -> bool:
-    return bool(getattr(viewer, "is_authenticated", False) and viewer.is_active
-                and viewer.unit_id is not None)
+    return bool(
+        getattr(viewer, "is_authenticated", False)
+        and viewer.is_active
+        and viewer.unit_id is not None
+    )
 
 
 def admin_unit_ids(viewer: User) -> frozenset[int]:
     """Units whose document administrator the viewer is (cached on the user object)."""
     cached = getattr(viewer, "_library_admin_units", None)
     if cached is None:
-        cached = frozenset(LibraryAdmin.objects.filter(person_id=viewer.pk)
-                           .values_list("unit_id", flat=True))
+        cached = frozenset(
+            LibraryAdmin.objects.filter(person_id=viewer.pk).values_list("unit_id", flat=True)
+        )
         viewer.__dict__["_library_admin_units"] = cached
     return cached
 
@@ -64,9 +68,11 @@ def is_unit_admin(viewer: User, unit_id: int | None) -> bool:
 
 # --- items --------------------------------------------------------------------------------
 
+
 def _shared_q(viewer: User, *, write: bool = False) -> Q:
     shares = Share.objects.filter(item=OuterRef("pk")).filter(
-        Q(person_id=viewer.pk) | Q(unit_id=viewer.unit_id))
+        Q(person_id=viewer.pk) | Q(unit_id=viewer.unit_id)
+    )
     if write:
         shares = shares.filter(access="write")
     return Q(Exists(shares))
@@ -81,8 +87,17 @@ def visible_q(viewer: User) -> Q:
     q = Q(owner_id=viewer.pk) | _shared_q(viewer)
     q |= unit_item & Q(scope=Scope.CITY)
     q |= own_unit & Q(scope__in=[Scope.UNIT, Scope.UNITS])
-    q |= unit_item & Q(scope=Scope.UNITS) & Q(Exists(
-        Item.scope_units.through.objects.filter(item_id=OuterRef("pk"), unit_id=viewer.unit_id)))
+    q |= (
+        unit_item
+        & Q(scope=Scope.UNITS)
+        & Q(
+            Exists(
+                Item.scope_units.through.objects.filter(
+                    item_id=OuterRef("pk"), unit_id=viewer.unit_id
+                )
+            )
+        )
+    )
     if viewer.department_id:
         q |= own_unit & Q(scope=Scope.DEPARTMENT, department_id=viewer.department_id)
     if is_doc_admin(viewer, viewer.unit_id):
@@ -97,16 +112,22 @@ def _scope_reaches(viewer: User, item: Item) -> bool:
     if item.scope == Scope.CITY or (own_unit and item.scope in (Scope.UNIT, Scope.UNITS)):
         return True
     if item.scope == Scope.DEPARTMENT:
-        return own_unit and viewer.department_id is not None and \
-            item.department_id == viewer.department_id
+        return (
+            own_unit
+            and viewer.department_id is not None
+            and item.department_id == viewer.department_id
+        )
     if item.scope == Scope.UNITS:
         return item.scope_units.filter(pk=viewer.unit_id).exists()
     return False
 
 
 def _share_level(viewer: User, item: Item) -> Level:
-    accesses = set(Share.objects.filter(item_id=item.pk).filter(
-        Q(person_id=viewer.pk) | Q(unit_id=viewer.unit_id)).values_list("access", flat=True))
+    accesses = set(
+        Share.objects.filter(item_id=item.pk)
+        .filter(Q(person_id=viewer.pk) | Q(unit_id=viewer.unit_id))
+        .values_list("access", flat=True)
+    )
     if "write" in accesses:
         return Level.WRITE
     return Level.READ if accesses else Level.NONE
@@ -143,6 +164,7 @@ def may_break_lock(viewer: User, item: Item) -> bool:
 
 
 # --- folders ------------------------------------------------------------------------------
+
 
 def folder_visible(viewer: User, folder: Folder) -> bool:
     if not is_live(viewer):

@@ -50,8 +50,9 @@ def _me(request: HttpRequest) -> User:
 
 
 def _ingest(request: HttpRequest, file: UploadedFile) -> Upload:
-    return file_ingest(actor=_me(request), name=file.name or "", data_or_fileobj=file,
-                       purpose="library")
+    return file_ingest(
+        actor=_me(request), name=file.name or "", data_or_fileobj=file, purpose="library"
+    )
 
 
 def _item(request: HttpRequest, item_id: int) -> Item:
@@ -64,8 +65,10 @@ def _detail(request: HttpRequest, item_id: int) -> ItemOut:
 
 
 def _listing(items: Any, f: ItemFilterIn) -> dict[str, Any]:
-    return {"count": items.count(),
-            "items": [item_out(i) for i in items[f.offset: f.offset + f.limit]]}
+    return {
+        "count": items.count(),
+        "items": [item_out(i) for i in items[f.offset : f.offset + f.limit]],
+    }
 
 
 def _filters(f: ItemFilterIn) -> selectors.ItemFilter:
@@ -73,6 +76,7 @@ def _filters(f: ItemFilterIn) -> selectors.ItemFilter:
 
 
 # --- folders ------------------------------------------------------------------------------
+
 
 @router.get("/roots", response=RootsOut, summary="本单位文档和我的文档的根文件夹")
 def roots(request: HttpRequest) -> dict[str, Any]:
@@ -85,17 +89,21 @@ def folder_detail(request: HttpRequest, folder_id: int) -> dict[str, Any]:
     viewer = _me(request)
     folder = selectors.folder_for_viewer(viewer=viewer, folder_id=folder_id)
     children = folder.children.order_by("name", "id")
-    return {"folder": folder_out(folder), "children": [folder_out(c) for c in children],
-            "path": [folder_out(f) for f in selectors.folder_path(viewer=viewer, folder=folder)],
-            "may_manage": access.may_manage_folder(viewer, folder)}
+    return {
+        "folder": folder_out(folder),
+        "children": [folder_out(c) for c in children],
+        "path": [folder_out(f) for f in selectors.folder_path(viewer=viewer, folder=folder)],
+        "may_manage": access.may_manage_folder(viewer, folder),
+    }
 
 
 @router.post("/folders/{folder_id}/folders", response={201: FolderOut}, summary="新建子文件夹")
 def folder_create(request: HttpRequest, folder_id: int, body: FolderIn) -> Any:
     viewer = _me(request)
     parent = selectors.folder_for_viewer(viewer=viewer, folder_id=folder_id)
-    folder = services.library_folder_create(actor=viewer, parent=parent, name=body.name,
-                                            default_scope=body.default_scope)
+    folder = services.library_folder_create(
+        actor=viewer, parent=parent, name=body.name, default_scope=body.default_scope
+    )
     return Status(201, folder_out(folder))
 
 
@@ -103,8 +111,11 @@ def folder_create(request: HttpRequest, folder_id: int, body: FolderIn) -> Any:
 def folder_update(request: HttpRequest, folder_id: int, body: FolderIn) -> Any:
     viewer = _me(request)
     folder = selectors.folder_for_viewer(viewer=viewer, folder_id=folder_id)
-    return folder_out(services.library_folder_update(
-        actor=viewer, folder=folder, name=body.name, default_scope=body.default_scope))
+    return folder_out(
+        services.library_folder_update(
+            actor=viewer, folder=folder, name=body.name, default_scope=body.default_scope
+        )
+    )
 
 
 @router.delete("/folders/{folder_id}", response={204: None}, summary="删除空文件夹")
@@ -122,21 +133,32 @@ def folder_items(request: HttpRequest, folder_id: int, f: Query[ItemFilterIn]) -
     return _listing(selectors.folder_items(viewer=viewer, folder=folder, filters=_filters(f)), f)
 
 
-@router.post("/folders/{folder_id}/items", response={201: ItemOut},
-             summary="上传文档（multipart：file、title、description、note）")
-def item_create(request: HttpRequest, folder_id: int, file: File[UploadedFile],
-                title: str = Form(""), description: str = Form(""), note: str = Form("")) -> Any:
+@router.post(
+    "/folders/{folder_id}/items",
+    response={201: ItemOut},
+    summary="上传文档（multipart：file、title、description、note）",
+)
+def item_create(
+    request: HttpRequest,
+    folder_id: int,
+    file: File[UploadedFile],
+    title: str = Form(""),
+    description: str = Form(""),
+    note: str = Form(""),
+) -> Any:
     viewer = _me(request)
     folder = selectors.folder_for_viewer(viewer=viewer, folder_id=folder_id)
     if not access.may_add_items(viewer, folder):
         raise Forbidden("您不能在该文件夹中添加文档。")
     upload = _ingest(request, file)  # scanned and stored before the library's transaction
-    item = services.library_item_create(actor=viewer, folder=folder, upload=upload, title=title,
-                                        description=description, note=note)
+    item = services.library_item_create(
+        actor=viewer, folder=folder, upload=upload, title=title, description=description, note=note
+    )
     return Status(201, item_out(item, access.Level.MANAGE))
 
 
 # --- items --------------------------------------------------------------------------------
+
 
 @router.get("/items", response=ItemList, summary="我可以查看的所有文档")
 def item_list(request: HttpRequest, f: Query[ItemFilterIn]) -> Any:
@@ -155,8 +177,12 @@ def item_detail(request: HttpRequest, item_id: int) -> Any:
 
 @router.patch("/items/{item_id}", response=ItemOut, summary="修改标题和说明")
 def item_update(request: HttpRequest, item_id: int, body: ItemPatch) -> Any:
-    services.library_item_update(actor=_me(request), item=_item(request, item_id),
-                                 title=body.title, description=body.description)
+    services.library_item_update(
+        actor=_me(request),
+        item=_item(request, item_id),
+        title=body.title,
+        description=body.description,
+    )
     return _detail(request, item_id)
 
 
@@ -166,15 +192,24 @@ def version_list(request: HttpRequest, item_id: int) -> Any:
     return [version_out(v) for v in selectors.item_versions(viewer=_me(request), item=item)]
 
 
-@router.post("/items/{item_id}/versions", response={201: VersionOut},
-             summary="上传新版本（multipart：file、note、base_version）")
-def version_create(request: HttpRequest, item_id: int, file: File[UploadedFile],
-                   note: str = Form(""), base_version: int | None = Form(None)) -> Any:
+@router.post(
+    "/items/{item_id}/versions",
+    response={201: VersionOut},
+    summary="上传新版本（multipart：file、note、base_version）",
+)
+def version_create(
+    request: HttpRequest,
+    item_id: int,
+    file: File[UploadedFile],
+    note: str = Form(""),
+    base_version: int | None = Form(None),
+) -> Any:
     viewer, item = _me(request), _item(request, item_id)
     services.library_version_precheck(actor=viewer, item=item)
     upload = _ingest(request, file)
-    version = services.library_version_add(actor=viewer, item=item, upload=upload, note=note,
-                                           base_version=base_version)
+    version = services.library_version_add(
+        actor=viewer, item=item, upload=upload, note=note, base_version=base_version
+    )
     return Status(201, version_out(version))
 
 
@@ -191,10 +226,17 @@ def checkout(request: HttpRequest, item_id: int) -> Any:
     return _detail(request, item_id)
 
 
-@router.post("/items/{item_id}/checkin", response=ItemOut,
-             summary="签入（可同时上传修改后的文件：multipart file、note）")
-def checkin(request: HttpRequest, item_id: int, file: UploadedFile | None = File(None),  # noqa: B008
-            note: str = Form("")) -> Any:
+@router.post(
+    "/items/{item_id}/checkin",
+    response=ItemOut,
+    summary="签入（可同时上传修改后的文件：multipart file、note）",
+)
+def checkin(
+    request: HttpRequest,
+    item_id: int,
+    file: UploadedFile | None = File(None),  # noqa: B008
+    note: str = Form(""),
+) -> Any:
     viewer, item = _me(request), _item(request, item_id)
     if item.checked_out_by_id != viewer.pk:
         raise DomainError("该文档不是由您签出的，不能签入。", code="conflict")
@@ -237,8 +279,9 @@ def share_create(request: HttpRequest, item_id: int, body: ShareIn) -> Any:
     if body.unit_id is not None and (body.person_id is not None or body.username):
         raise DomainError("请只指定一位人员或一个单位。")
     person, unit = _share_target(request, body)
-    share = services.library_share_set(actor=_me(request), item=item, access_level=body.access,
-                                       person=person, unit=unit)
+    share = services.library_share_set(
+        actor=_me(request), item=item, access_level=body.access, person=person, unit=unit
+    )
     return Status(201, share_out(share))
 
 
@@ -255,15 +298,19 @@ def scope_set(request: HttpRequest, item_id: int, body: ScopeIn) -> Any:
     viewer, item = _me(request), _item(request, item_id)
     department = None
     if body.department_id is not None:
-        department = selectors.scope_departments(viewer=viewer, item=item).filter(
-            pk=body.department_id).first()
+        department = (
+            selectors.scope_departments(viewer=viewer, item=item)
+            .filter(pk=body.department_id)
+            .first()
+        )
         if department is None:
             raise NotFound("找不到该部门（须为文档所属单位的在用部门）。")
     units = list(selectors.share_units(viewer=viewer).filter(pk__in=body.unit_ids))
     if len(units) != len(set(body.unit_ids)):
         raise NotFound("有的单位不在交换目录中。")
-    services.library_scope_set(actor=viewer, item=item, scope=body.scope, department=department,
-                               units=units)
+    services.library_scope_set(
+        actor=viewer, item=item, scope=body.scope, department=department, units=units
+    )
     return _detail(request, item_id)
 
 
@@ -274,6 +321,7 @@ def trash_item(request: HttpRequest, item_id: int) -> Any:
 
 
 # --- trash, locks, administrators --------------------------------------------------------
+
 
 @router.get("/trash", response=ItemList, summary="回收站")
 def trash_list(request: HttpRequest, f: Query[ItemFilterIn]) -> Any:

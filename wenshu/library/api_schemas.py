@@ -143,18 +143,28 @@ class AdminOut(Schema):
 
 
 def folder_out(folder: Folder) -> FolderOut:
-    return FolderOut(id=folder.pk, kind=folder.kind, name=folder.name,
-                     parent_id=folder.parent_id, unit_id=folder.unit_id,
-                     default_scope=folder.default_scope)
+    return FolderOut(
+        id=folder.pk,
+        kind=folder.kind,
+        name=folder.name,
+        parent_id=folder.parent_id,
+        unit_id=folder.unit_id,
+        default_scope=folder.default_scope,
+    )
 
 
 def version_out(version: Version) -> VersionOut:
     upload = version.upload
     return VersionOut(
-        number=version.number, name=upload.name, size=upload.stored_file.size,
-        content_type=upload.stored_file.content_type, sm3=upload.stored_file.sm3,
-        note=version.note, created_by_id=version.created_by_id,
-        created_by_name=version.created_by.display_name, created_at=version.created_at,
+        number=version.number,
+        name=upload.name,
+        size=upload.stored_file.size,
+        content_type=upload.stored_file.content_type,
+        sm3=upload.stored_file.sm3,
+        note=version.note,
+        created_by_id=version.created_by_id,
+        created_by_name=version.created_by.display_name,
+        created_at=version.created_at,
         download_url=f"/api/v1/library/items/{version.item_id}/versions/{version.number}/download",
     )
 
@@ -162,37 +172,59 @@ def version_out(version: Version) -> VersionOut:
 def item_out(item: Item, level: Level | None = None) -> ItemOut:
     holder: Any = item.checked_out_by
     return ItemOut(
-        id=item.pk, title=item.title, description=item.description, folder_id=item.folder_id,
-        kind=item.kind, unit_id=item.unit_id, unit_name=item.unit.full_name,
-        owner_id=item.owner_id, owner_name=item.owner.display_name, status=item.status,
-        scope=item.scope, scope_label=item.get_scope_display(), department_id=item.department_id,
-        scope_unit_ids=sorted(u.pk for u in item.scope_units.all()) if item.scope == "units"
+        id=item.pk,
+        title=item.title,
+        description=item.description,
+        folder_id=item.folder_id,
+        kind=item.kind,
+        unit_id=item.unit_id,
+        unit_name=item.unit.full_name,
+        owner_id=item.owner_id,
+        owner_name=item.owner.display_name,
+        status=item.status,
+        scope=item.scope,
+        scope_label=item.get_scope_display(),
+        department_id=item.department_id,
+        scope_unit_ids=sorted(u.pk for u in item.scope_units.all())
+        if item.scope == "units"
         else [],
         checked_out_by_id=item.checked_out_by_id,
         checked_out_by_name=holder.display_name if holder else None,
         checked_out_at=item.checked_out_at,
         current_version=version_out(item.current_version) if item.current_version else None,
-        access=LEVEL_NAMES.get(level) if level is not None else None, created_at=item.created_at,
+        access=LEVEL_NAMES.get(level) if level is not None else None,
+        created_at=item.created_at,
         updated_at=item.updated_at,
     )
 
 
 def share_out(share: Share) -> ShareOut:
-    return ShareOut(id=share.pk, person_id=share.person_id, unit_id=share.unit_id,
-                    target_name=share.target_name, access=share.access,
-                    created_at=share.created_at)
+    return ShareOut(
+        id=share.pk,
+        person_id=share.person_id,
+        unit_id=share.unit_id,
+        target_name=share.target_name,
+        access=share.access,
+        created_at=share.created_at,
+    )
 
 
 def lock_out(item: Item) -> LockOut:
-    return LockOut(id=item.pk, title=item.title, folder_id=item.folder_id,
-                   checked_out_by_id=item.checked_out_by_id or 0,
-                   checked_out_by_name=item.checked_out_by.display_name
-                   if item.checked_out_by else "",
-                   checked_out_at=item.checked_out_at or item.updated_at)
+    return LockOut(
+        id=item.pk,
+        title=item.title,
+        folder_id=item.folder_id,
+        checked_out_by_id=item.checked_out_by_id or 0,
+        checked_out_by_name=item.checked_out_by.display_name if item.checked_out_by else "",
+        checked_out_at=item.checked_out_at or item.updated_at,
+    )
 
 
 def admin_out(assignment: LibraryAdmin) -> AdminOut:
-    return AdminOut(id=assignment.pk, person_id=assignment.person_id,
-                    person_name=assignment.person.display_name,
-                    assigned_by_name=assignment.assigned_by.display_name,
-                    assigned_at=assignment.assigned_at)
+    return AdminOut(
+        id=assignment.pk,
+        person_id=assignment.person_id,
+        person_name=assignment.person.display_name,
+        assigned_by_name=assignment.assigned_by.display_name,
+        assigned_at=assignment.assigned_at,
+    )

@@ -19,9 +19,12 @@ from wenshu.library.models import Item, Version
 REFUSED_DOWNLOAD = (
     "该版本的文件内容与上传时登记的 SM3 校验值不符，可能已在存储中被改动或损坏，"
     "系统已拒绝下载，并已通知安全保密管理员。请联系系统管理员从备份恢复；"
-    "其他版本如未受影响仍可下载。")
-MISSING_DOWNLOAD = ("该版本的文件在存储中找不到，系统已拒绝下载，并已通知安全保密管理员。"
-                    "请联系系统管理员从备份恢复。")
+    "其他版本如未受影响仍可下载。"
+)
+MISSING_DOWNLOAD = (
+    "该版本的文件在存储中找不到，系统已拒绝下载，并已通知安全保密管理员。"
+    "请联系系统管理员从备份恢复。"
+)
 
 
 def verified_download(*, actor: Any, item: Item, version: Version) -> HttpResponse:

@@ -28,9 +28,11 @@ class PersonChoiceField(forms.ModelChoiceField):
 class FolderForm(forms.Form):
     name = forms.CharField(label="文件夹名称", max_length=100)
     default_scope = forms.ChoiceField(
-        label="新文档的默认发布范围", required=False,
+        label="新文档的默认发布范围",
+        required=False,
         choices=[(s.value, s.label) for s in FOLDER_DEFAULT_SCOPES],
-        help_text="放入该文件夹的新文档先按此范围可见；文档管理员可逐件调整。")
+        help_text="放入该文件夹的新文档先按此范围可见；文档管理员可逐件调整。",
+    )
 
     def __init__(self, *args: Any, personal: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -39,27 +41,36 @@ class FolderForm(forms.Form):
 
 
 class ItemFilterForm(forms.Form):
-    q = forms.CharField(label="关键词", required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"type": "search",
-                                                       "placeholder": "标题、说明或文件名"}))
-    scope = forms.ChoiceField(label="发布范围", required=False,
-                              choices=[("", "全部"), *Scope.choices])
+    q = forms.CharField(
+        label="关键词",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "标题、说明或文件名"}),
+    )
+    scope = forms.ChoiceField(
+        label="发布范围", required=False, choices=[("", "全部"), *Scope.choices]
+    )
     checked_out = forms.BooleanField(label="只看已签出", required=False)
     mine = forms.BooleanField(label="只看我上传的", required=False)
 
 
 class ItemUploadForm(forms.Form):
     file = UploadField(label="文件")
-    title = forms.CharField(label="标题", max_length=200, required=False,
-                            help_text="不填则使用文件名。")
+    title = forms.CharField(
+        label="标题", max_length=200, required=False, help_text="不填则使用文件名。"
+    )
     description = forms.CharField(label="说明", required=False, widget=forms.Textarea)
     note = forms.CharField(label="版本说明", max_length=300, required=False)
 
 
 class VersionForm(forms.Form):
     file = UploadField(label="新版本文件")
-    note = forms.CharField(label="版本说明", max_length=300, required=False,
-                           help_text="例如：根据局务会意见修改第三部分。")
+    note = forms.CharField(
+        label="版本说明",
+        max_length=300,
+        required=False,
+        help_text="例如：根据局务会意见修改第三部分。",
+    )
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
@@ -74,17 +85,27 @@ class ItemEditForm(forms.Form):
 
 
 class BreakLockForm(forms.Form):
-    reason = forms.CharField(label="解除签出的原因", max_length=300,
-                             help_text="将通知签出人，并记入审计日志。")
+    reason = forms.CharField(
+        label="解除签出的原因", max_length=300, help_text="将通知签出人，并记入审计日志。"
+    )
 
 
 class ShareForm(forms.Form):
-    username = forms.CharField(label="共享给人员（用户名）", required=False, max_length=60,
-                               help_text="可在通讯录中查到用户名。与“共享给单位”只填其一。")
-    unit = forms.ModelChoiceField(label="共享给单位（单位内所有人员）", required=False,
-                                  queryset=Unit.objects.none(), empty_label="（不选）")
-    access = forms.ChoiceField(label="权限", choices=Access.choices, initial=Access.READ,
-                               widget=forms.RadioSelect)
+    username = forms.CharField(
+        label="共享给人员（用户名）",
+        required=False,
+        max_length=60,
+        help_text="可在通讯录中查到用户名。与“共享给单位”只填其一。",
+    )
+    unit = forms.ModelChoiceField(
+        label="共享给单位（单位内所有人员）",
+        required=False,
+        queryset=Unit.objects.none(),
+        empty_label="（不选）",
+    )
+    access = forms.ChoiceField(
+        label="权限", choices=Access.choices, initial=Access.READ, widget=forms.RadioSelect
+    )
 
     def __init__(self, *args: Any, units: QuerySet[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -99,15 +120,22 @@ class ShareForm(forms.Form):
 
 class ScopeForm(forms.Form):
     scope = forms.ChoiceField(label="发布范围", choices=Scope.choices, widget=forms.RadioSelect)
-    department = forms.ModelChoiceField(label="部门（本部门时）", required=False,
-                                        queryset=Department.objects.none(),
-                                        empty_label="（文档所属部门）")
-    units = forms.ModelMultipleChoiceField(label="指定单位", required=False,
-                                           queryset=Unit.objects.none(),
-                                           widget=forms.SelectMultiple(attrs={"size": 8}))
+    department = forms.ModelChoiceField(
+        label="部门（本部门时）",
+        required=False,
+        queryset=Department.objects.none(),
+        empty_label="（文档所属部门）",
+    )
+    units = forms.ModelMultipleChoiceField(
+        label="指定单位",
+        required=False,
+        queryset=Unit.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
 
-    def __init__(self, *args: Any, departments: QuerySet[Any], units: QuerySet[Any],
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, departments: QuerySet[Any], units: QuerySet[Any], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "department", departments)
         _choices(self, "units", units)

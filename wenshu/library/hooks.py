@@ -18,8 +18,9 @@ from wenshu.org import hooks as org_hooks
 
 def _target_root(target: Any, actor: Any) -> Folder:
     root = Folder.objects.filter(kind=FolderKind.UNIT, unit=target, parent__isnull=True).first()
-    return root or Folder.objects.create(kind=FolderKind.UNIT, unit=target, name="单位文档",
-                                         created_by=actor)
+    return root or Folder.objects.create(
+        kind=FolderKind.UNIT, unit=target, name="单位文档", created_by=actor
+    )
 
 
 def _free_name(parent: Folder, wanted: str) -> str:
@@ -54,14 +55,20 @@ def library_on_merge(*, source: Any, target: Any, actor: Any) -> None:
     if root is not None:
         target_root = _target_root(target, actor)
         Folder.objects.filter(pk=root.pk).update(
-            parent=target_root, name=_free_name(target_root, f"原{source.short_name}文档"[:100]))
+            parent=target_root, name=_free_name(target_root, f"原{source.short_name}文档"[:100])
+        )
         Folder.objects.filter(kind=FolderKind.UNIT, unit=source).update(unit=target)
         moved = Item.objects.filter(kind=FolderKind.UNIT, unit=source).update(unit=target)
     _move_shares(source, target)
     _move_scope_units(source, target)
     LibraryAdmin.objects.filter(unit=source).delete()
-    audit_record(actor=actor, action="library.merged", target=target, unit=target,
-                 details={"source": source.pk, "items": moved})
+    audit_record(
+        actor=actor,
+        action="library.merged",
+        target=target,
+        unit=target,
+        details={"source": source.pk, "items": moved},
+    )
 
 
 def register() -> None:

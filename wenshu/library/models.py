@@ -74,8 +74,9 @@ LOCK_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def check_transition(table: dict[str, frozenset[str]], labels: dict[str, str], current: str,
-                     target: str, what: str) -> None:
+def check_transition(
+    table: dict[str, frozenset[str]], labels: dict[str, str], current: str, target: str, what: str
+) -> None:
     """Raise Conflict (in Chinese) unless ``current → target`` is in the transitions table."""
     if target not in table.get(current, frozenset()):
         raise Conflict(
@@ -86,17 +87,31 @@ def check_transition(table: dict[str, frozenset[str]], labels: dict[str, str], c
 
 class Folder(models.Model):
     kind = models.CharField("类别", max_length=10, choices=FolderKind.choices)
-    unit = models.ForeignKey("org.Unit", verbose_name="所属单位", on_delete=models.PROTECT,
-                             related_name="+")
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name="所属单位", on_delete=models.PROTECT, related_name="+"
+    )
     # Personal folders only: whose they are (their unit is the unit at creation, for the record).
-    owner = models.ForeignKey(_USER, verbose_name="所有人", null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
-    parent = models.ForeignKey("self", verbose_name="上级文件夹", null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="children")
+    owner = models.ForeignKey(
+        _USER,
+        verbose_name="所有人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级文件夹",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
     name = models.CharField("名称", max_length=100)
     # Unit folders: the scope new items start with (the doc admin may change each item's).
-    default_scope = models.CharField("新文档的默认发布范围", max_length=12,
-                                     choices=Scope.choices, default=Scope.UNIT)
+    default_scope = models.CharField(
+        "新文档的默认发布范围", max_length=12, choices=Scope.choices, default=Scope.UNIT
+    )
     created_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -104,17 +119,27 @@ class Folder(models.Model):
         verbose_name = "文件夹"
         ordering = ("name", "id")
         constraints = (
-            models.UniqueConstraint(fields=["parent", "name"], condition=Q(parent__isnull=False),
-                                    name="library_folder_name_unique_in_parent"),
-            models.UniqueConstraint(fields=["unit"], condition=Q(parent__isnull=True, kind="unit"),
-                                    name="library_one_unit_root"),
-            models.UniqueConstraint(fields=["owner"],
-                                    condition=Q(parent__isnull=True, kind="personal"),
-                                    name="library_one_personal_root"),
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                condition=Q(parent__isnull=False),
+                name="library_folder_name_unique_in_parent",
+            ),
+            models.UniqueConstraint(
+                fields=["unit"],
+                condition=Q(parent__isnull=True, kind="unit"),
+                name="library_one_unit_root",
+            ),
+            models.UniqueConstraint(
+                fields=["owner"],
+                condition=Q(parent__isnull=True, kind="personal"),
+                name="library_one_personal_root",
+            ),
             models.CheckConstraint(
-                condition=(Q(kind="personal", owner__isnull=False)
-                           | Q(kind="unit", owner__isnull=True)),
-                name="library_folder_owner_matches_kind"),
+                condition=(
+                    Q(kind="personal", owner__isnull=False) | Q(kind="unit", owner__isnull=True)
+                ),
+                name="library_folder_owner_matches_kind",
+            ),
         )
 
     def __str__(self) -> str:
@@ -130,35 +155,61 @@ class Folder(models.Model):
 
 
 class Item(models.Model):
-    folder = models.ForeignKey(Folder, verbose_name="文件夹", on_delete=models.PROTECT,
-                               related_name="items")
+    folder = models.ForeignKey(
+        Folder, verbose_name="文件夹", on_delete=models.PROTECT, related_name="items"
+    )
     # Copied from the folder at creation (items do not move between trees), so visibility
     # queries need no join.
     kind = models.CharField("类别", max_length=10, choices=FolderKind.choices)
-    unit = models.ForeignKey("org.Unit", verbose_name="所属单位", on_delete=models.PROTECT,
-                             related_name="+")
-    owner = models.ForeignKey(_USER, verbose_name="上传人", on_delete=models.PROTECT,
-                              related_name="+")
-    department = models.ForeignKey("org.Department", verbose_name="所属部门", null=True,
-                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name="所属单位", on_delete=models.PROTECT, related_name="+"
+    )
+    owner = models.ForeignKey(
+        _USER, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        "org.Department",
+        verbose_name="所属部门",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     title = models.CharField("标题", max_length=200)
     description = models.TextField("说明", blank=True)
-    current_version = models.ForeignKey("Version", verbose_name="当前版本", null=True,
-                                        blank=True, on_delete=models.SET_NULL, related_name="+")
-    status = models.CharField("状态", max_length=10, choices=ItemStatus.choices,
-                              default=ItemStatus.LIVE)
-    scope = models.CharField("发布范围", max_length=12, choices=Scope.choices,
-                             default=Scope.PRIVATE)
-    scope_units = models.ManyToManyField("org.Unit", verbose_name="指定单位", blank=True,
-                                         related_name="+")
-    scope_set_by = models.ForeignKey(_USER, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+")
+    current_version = models.ForeignKey(
+        "Version",
+        verbose_name="当前版本",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        "状态", max_length=10, choices=ItemStatus.choices, default=ItemStatus.LIVE
+    )
+    scope = models.CharField(
+        "发布范围", max_length=12, choices=Scope.choices, default=Scope.PRIVATE
+    )
+    scope_units = models.ManyToManyField(
+        "org.Unit", verbose_name="指定单位", blank=True, related_name="+"
+    )
+    scope_set_by = models.ForeignKey(
+        _USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     scope_set_at = models.DateTimeField(null=True, blank=True)
-    checked_out_by = models.ForeignKey(_USER, verbose_name="签出人", null=True, blank=True,
-                                       on_delete=models.PROTECT, related_name="+")
+    checked_out_by = models.ForeignKey(
+        _USER,
+        verbose_name="签出人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     checked_out_at = models.DateTimeField("签出时间", null=True, blank=True)
-    trashed_by = models.ForeignKey(_USER, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    trashed_by = models.ForeignKey(
+        _USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     trashed_at = models.DateTimeField("放入回收站时间", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", default=timezone.now)
     updated_at = models.DateTimeField("更新时间", default=timezone.now, db_index=True)
@@ -173,9 +224,12 @@ class Item(models.Model):
         )
         constraints = (
             models.CheckConstraint(
-                condition=(Q(checked_out_by__isnull=True, checked_out_at__isnull=True)
-                           | Q(checked_out_by__isnull=False, checked_out_at__isnull=False)),
-                name="library_item_lock_complete"),
+                condition=(
+                    Q(checked_out_by__isnull=True, checked_out_at__isnull=True)
+                    | Q(checked_out_by__isnull=False, checked_out_at__isnull=False)
+                ),
+                name="library_item_lock_complete",
+            ),
             models.CheckConstraint(condition=~Q(status="purged"), name="library_item_not_purged"),
         )
 
@@ -203,10 +257,12 @@ class Item(models.Model):
 class Version(models.Model):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField("版本号")
-    upload = models.ForeignKey("files.Upload", verbose_name="文件", on_delete=models.PROTECT,
-                               related_name="+")
-    created_by = models.ForeignKey(_USER, verbose_name="上传人", on_delete=models.PROTECT,
-                                   related_name="+")
+    upload = models.ForeignKey(
+        "files.Upload", verbose_name="文件", on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        _USER, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField("上传时间", default=timezone.now)
     note = models.CharField("版本说明", max_length=300, blank=True)
 
@@ -225,10 +281,22 @@ class Share(models.Model):
     """One person or one unit (meaning its people) given read-only or read-write access."""
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="shares")
-    person = models.ForeignKey(_USER, verbose_name="人员", null=True, blank=True,
-                               on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey("org.Unit", verbose_name="单位", null=True, blank=True,
-                             on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(
+        _USER,
+        verbose_name="人员",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name="单位",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     access = models.CharField("权限", max_length=10, choices=Access.choices, default=Access.READ)
     created_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -238,13 +306,22 @@ class Share(models.Model):
         ordering = ("id",)
         constraints = (
             models.CheckConstraint(
-                condition=(Q(person__isnull=False, unit__isnull=True)
-                           | Q(person__isnull=True, unit__isnull=False)),
-                name="library_share_one_target"),
-            models.UniqueConstraint(fields=["item", "person"], condition=Q(person__isnull=False),
-                                    name="library_share_person_once"),
-            models.UniqueConstraint(fields=["item", "unit"], condition=Q(unit__isnull=False),
-                                    name="library_share_unit_once"),
+                condition=(
+                    Q(person__isnull=False, unit__isnull=True)
+                    | Q(person__isnull=True, unit__isnull=False)
+                ),
+                name="library_share_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["item", "person"],
+                condition=Q(person__isnull=False),
+                name="library_share_person_once",
+            ),
+            models.UniqueConstraint(
+                fields=["item", "unit"],
+                condition=Q(unit__isnull=False),
+                name="library_share_unit_once",
+            ),
         )
 
     def __str__(self) -> str:

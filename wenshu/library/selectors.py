@@ -38,8 +38,15 @@ FOLDER_GONE = "找不到该文件夹，或您无权查看。"
 
 def _items() -> QuerySet[Item]:
     return Item.objects.select_related(
-        "folder", "unit", "owner", "department", "checked_out_by", "checked_out_by__unit",
-        "current_version", "current_version__upload", "current_version__upload__stored_file",
+        "folder",
+        "unit",
+        "owner",
+        "department",
+        "checked_out_by",
+        "checked_out_by__unit",
+        "current_version",
+        "current_version__upload",
+        "current_version__upload__stored_file",
         "current_version__created_by",
     )
 
@@ -71,8 +78,11 @@ class ItemFilter:
 def _filtered(items: QuerySet[Item], viewer: User, f: ItemFilter) -> QuerySet[Item]:
     if f.q.strip():
         text = f.q.strip()
-        items = items.filter(Q(title__icontains=text) | Q(description__icontains=text)
-                             | Q(current_version__upload__name__icontains=text))
+        items = items.filter(
+            Q(title__icontains=text)
+            | Q(description__icontains=text)
+            | Q(current_version__upload__name__icontains=text)
+        )
     if f.scope:
         items = items.filter(scope=f.scope)
     if f.checked_out:
@@ -82,8 +92,9 @@ def _filtered(items: QuerySet[Item], viewer: User, f: ItemFilter) -> QuerySet[It
     return items
 
 
-def folder_items(*, viewer: User, folder: Folder, filters: ItemFilter | None = None
-                 ) -> QuerySet[Item]:
+def folder_items(
+    *, viewer: User, folder: Folder, filters: ItemFilter | None = None
+) -> QuerySet[Item]:
     """The items of one folder that the viewer may read."""
     if not access.folder_visible(viewer, folder):
         raise NotFound(FOLDER_GONE)
@@ -99,13 +110,15 @@ def items_search(*, viewer: User, filters: ItemFilter | None = None) -> QuerySet
 def items_from_others(*, viewer: User, filters: ItemFilter | None = None) -> QuerySet[Item]:
     """Shared with the viewer or published to them from outside their own trees: other
     units' documents and colleagues' personal documents."""
-    own_trees = (Q(kind=FolderKind.UNIT, unit_id=viewer.unit_id)
-                 | Q(kind=FolderKind.PERSONAL, owner_id=viewer.pk))
+    own_trees = Q(kind=FolderKind.UNIT, unit_id=viewer.unit_id) | Q(
+        kind=FolderKind.PERSONAL, owner_id=viewer.pk
+    )
     items = items_visible_to(viewer=viewer).exclude(own_trees)
     return _filtered(items, viewer, filters or ItemFilter())
 
 
 # --- folders ------------------------------------------------------------------------------
+
 
 def folder_for_viewer(*, viewer: User, folder_id: int) -> Folder:
     """A folder of the viewer's unit or one of their own personal folders."""
@@ -118,15 +131,17 @@ def folder_for_viewer(*, viewer: User, folder_id: int) -> Folder:
 def unit_root(*, viewer: User) -> Folder | None:
     if not access.is_live(viewer):
         return None
-    return Folder.objects.filter(kind=FolderKind.UNIT, unit_id=viewer.unit_id,
-                                 parent__isnull=True).first()
+    return Folder.objects.filter(
+        kind=FolderKind.UNIT, unit_id=viewer.unit_id, parent__isnull=True
+    ).first()
 
 
 def personal_root(*, viewer: User) -> Folder | None:
     if not access.is_live(viewer):
         return None
-    return Folder.objects.filter(kind=FolderKind.PERSONAL, owner_id=viewer.pk,
-                                 parent__isnull=True).first()
+    return Folder.objects.filter(
+        kind=FolderKind.PERSONAL, owner_id=viewer.pk, parent__isnull=True
+    ).first()
 
 
 @dataclass
@@ -191,11 +206,13 @@ def folder_depth(folder: Folder) -> int:
 
 # --- versions and shares -----------------------------------------------------------------
 
+
 def item_versions(*, viewer: User, item: Item) -> QuerySet[Version]:
     if access.item_level(viewer, item) < access.Level.READ:
         raise NotFound(ITEM_GONE)
-    return (item.versions.select_related("upload", "upload__stored_file", "created_by",
-                                         "created_by__unit").order_by("-number"))
+    return item.versions.select_related(
+        "upload", "upload__stored_file", "created_by", "created_by__unit"
+    ).order_by("-number")
 
 
 def version_for_viewer(*, viewer: User, item: Item, number: int) -> Version:
@@ -222,6 +239,7 @@ def share_for_viewer(*, viewer: User, item: Item, share_id: int) -> Share:
 
 # --- trash, locks, administrators --------------------------------------------------------
 
+
 def _managed_q(viewer: User) -> Q:
     q = Q(owner_id=viewer.pk)
     if access.is_doc_admin(viewer, viewer.unit_id):
@@ -233,8 +251,13 @@ def trash_for(*, viewer: User) -> QuerySet[Item]:
     """Trashed items the viewer may restore or purge (their own; a doc admin's whole unit)."""
     if not access.is_live(viewer):
         return Item.objects.none()
-    return (_items().select_related("trashed_by").filter(status=ItemStatus.TRASHED)
-            .filter(_managed_q(viewer)).order_by("-trashed_at", "-id"))
+    return (
+        _items()
+        .select_related("trashed_by")
+        .filter(status=ItemStatus.TRASHED)
+        .filter(_managed_q(viewer))
+        .order_by("-trashed_at", "-id")
+    )
 
 
 def trashed_item_for_viewer(*, viewer: User, item_id: int) -> Item:
@@ -250,9 +273,16 @@ def checked_out_in_unit(*, viewer: User) -> QuerySet[Item]:
     unit_id = viewer.unit_id
     if not (access.is_doc_admin(viewer, unit_id) or access.is_unit_admin(viewer, unit_id)):
         raise Forbidden("签出管理仅供本单位文档管理员和单位系统管理员使用。")
-    return (Item.objects.select_related("checked_out_by", "owner", "folder")
-            .filter(kind=FolderKind.UNIT, unit_id=unit_id, status=ItemStatus.LIVE,
-                    checked_out_by__isnull=False).order_by("checked_out_at", "id"))
+    return (
+        Item.objects.select_related("checked_out_by", "owner", "folder")
+        .filter(
+            kind=FolderKind.UNIT,
+            unit_id=unit_id,
+            status=ItemStatus.LIVE,
+            checked_out_by__isnull=False,
+        )
+        .order_by("checked_out_at", "id")
+    )
 
 
 def locked_item_for_manager(*, viewer: User, item_id: int) -> Item:
@@ -270,8 +300,11 @@ def library_admins(*, viewer: User) -> QuerySet[LibraryAdmin]:
     """The document administrators of the viewer's unit (anyone of the unit may know them)."""
     if not access.is_live(viewer):
         return LibraryAdmin.objects.none()
-    return (LibraryAdmin.objects.select_related("person", "person__department", "assigned_by")
-            .filter(unit_id=viewer.unit_id).order_by("id"))
+    return (
+        LibraryAdmin.objects.select_related("person", "person__department", "assigned_by")
+        .filter(unit_id=viewer.unit_id)
+        .order_by("id")
+    )
 
 
 def library_admin_for_viewer(*, viewer: User, assignment_id: int) -> LibraryAdmin:
@@ -294,8 +327,11 @@ def share_person_by_username(*, viewer: User, username: str) -> Any:
     """An active person to share with (any unit: the address book is open to everyone)."""
     from wenshu.accounts.models import User as UserModel
 
-    person = UserModel.objects.select_related("unit").filter(
-        username=username.strip(), status="active").first()
+    person = (
+        UserModel.objects.select_related("unit")
+        .filter(username=username.strip(), status="active")
+        .first()
+    )
     if person is None or not access.is_live(viewer):
         raise NotFound(f"找不到用户名为“{username.strip()}”的在用人员。")
     return person
@@ -304,8 +340,7 @@ def share_person_by_username(*, viewer: User, username: str) -> Any:
 def share_person_by_id(*, viewer: User, person_id: int) -> Any:
     from wenshu.accounts.models import User as UserModel
 
-    person = UserModel.objects.select_related("unit").filter(pk=person_id,
-                                                             status="active").first()
+    person = UserModel.objects.select_related("unit").filter(pk=person_id, status="active").first()
     if person is None or not access.is_live(viewer):
         raise NotFound("找不到该人员，或其账号当前不可用。")
     return person
@@ -325,6 +360,7 @@ def share_units(*, viewer: User) -> QuerySet[Any]:
 
 # --- for the search indexer (a system reader, not a person) -------------------------------
 
+
 def items_for_indexing(*, changed_since: datetime | None = None) -> QuerySet[Item]:
     """Live items with their current version's text, for building the search index. Results
     shown to a person must still be filtered by items_visible_to(viewer=…)."""
@@ -332,4 +368,3 @@ def items_for_indexing(*, changed_since: datetime | None = None) -> QuerySet[Ite
     if changed_since is not None:
         items = items.filter(updated_at__gte=changed_since)
     return items.order_by("pk")
-

@@ -16,10 +16,12 @@ START_REMINDER_HOURS = 2  # remind attendees this long before the meeting starts
 
 
 def reply_reminder_lead() -> timedelta:
-    return timedelta(hours=float(getattr(settings, "MEETINGS_REPLY_REMINDER_HOURS",
-                                         REPLY_REMINDER_HOURS)))
+    return timedelta(
+        hours=float(getattr(settings, "MEETINGS_REPLY_REMINDER_HOURS", REPLY_REMINDER_HOURS))
+    )
 
 
 def start_reminder_lead() -> timedelta:
-    return timedelta(hours=float(getattr(settings, "MEETINGS_START_REMINDER_HOURS",
-                                         START_REMINDER_HOURS)))
+    return timedelta(
+        hours=float(getattr(settings, "MEETINGS_START_REMINDER_HOURS", START_REMINDER_HOURS))
+    )

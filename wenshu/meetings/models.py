@@ -27,9 +27,11 @@ class Meeting(models.Model):
 
     title = models.CharField("会议名称", max_length=200)
     organiser_unit = models.ForeignKey(
-        "org.Unit", verbose_name="组织单位", on_delete=models.PROTECT, related_name="+")
+        "org.Unit", verbose_name="组织单位", on_delete=models.PROTECT, related_name="+"
+    )
     organiser = models.ForeignKey(
-        "accounts.User", verbose_name="组织人", on_delete=models.PROTECT, related_name="+")
+        "accounts.User", verbose_name="组织人", on_delete=models.PROTECT, related_name="+"
+    )
     contact_phone = models.CharField("联系电话", max_length=40, blank=True)
     start_at = models.DateTimeField("开始时间")
     end_at = models.DateTimeField("结束时间")
@@ -50,12 +52,14 @@ class Meeting(models.Model):
         verbose_name = "会议通知"
         indexes = (
             models.Index(fields=["organiser_unit", "-start_at"], name="meetings_by_organiser"),
-            models.Index(fields=["signin_code"], name="meetings_signin_code",
-                         condition=~Q(signin_code="")),
+            models.Index(
+                fields=["signin_code"], name="meetings_signin_code", condition=~Q(signin_code="")
+            ),
         )
         constraints = (
-            models.CheckConstraint(condition=Q(end_at__gt=models.F("start_at")),
-                                   name="meetings_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end_at__gt=models.F("start_at")), name="meetings_end_after_start"
+            ),
         )
 
     def __str__(self) -> str:
@@ -80,8 +84,9 @@ class Meeting(models.Model):
         return not self.is_cancelled and now <= self.reply_deadline
 
     def move_to(self, target: str) -> None:
-        check_transition(MEETING_TRANSITIONS, dict(self.Status.choices), self.status, target,
-                         "该会议通知")
+        check_transition(
+            MEETING_TRANSITIONS, dict(self.Status.choices), self.status, target, "该会议通知"
+        )
         self.status = target
 
 
@@ -91,8 +96,9 @@ MEETING_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def check_transition(table: dict[str, frozenset[str]], labels: dict[str, str], current: str,
-                     target: str, what: str) -> None:
+def check_transition(
+    table: dict[str, frozenset[str]], labels: dict[str, str], current: str, target: str, what: str
+) -> None:
     if target not in table.get(current, frozenset()):
         raise Conflict(
             f"{what}当前为“{labels.get(current, current)}”，"
@@ -134,33 +140,49 @@ class Invitation(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
     person = models.ForeignKey(
-        "accounts.User", verbose_name="受邀人", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+")
+        "accounts.User",
+        verbose_name="受邀人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     # The invited unit; for a person, their unit when invited (its clerk may answer for them).
     unit = models.ForeignKey(
-        "org.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+        "org.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+"
+    )
     reply = models.CharField("回执", max_length=12, choices=Reply.choices, default=Reply.PENDING)
     reason = models.CharField("不参加事由", max_length=300, blank=True)
     received_at = models.DateTimeField("收到时间", null=True, blank=True)
     received_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     replied_at = models.DateTimeField("回复时间", null=True, blank=True)
     replied_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     reply_reminded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ("meeting_id", "kind", "unit_id", "id")
         constraints = (
-            models.UniqueConstraint(fields=["meeting", "person"], condition=Q(kind="person"),
-                                    name="meetings_invite_person_once"),
-            models.UniqueConstraint(fields=["meeting", "unit"], condition=Q(kind="unit"),
-                                    name="meetings_invite_unit_once"),
+            models.UniqueConstraint(
+                fields=["meeting", "person"],
+                condition=Q(kind="person"),
+                name="meetings_invite_person_once",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "unit"],
+                condition=Q(kind="unit"),
+                name="meetings_invite_unit_once",
+            ),
             models.CheckConstraint(
-                condition=(Q(kind="person", person__isnull=False)
-                           | Q(kind="unit", person__isnull=True)),
-                name="meetings_invite_kind_matches"),
+                condition=(
+                    Q(kind="person", person__isnull=False) | Q(kind="unit", person__isnull=True)
+                ),
+                name="meetings_invite_kind_matches",
+            ),
         )
         indexes = (
             models.Index(fields=["unit", "reply"], name="meetings_invite_unit_reply"),
@@ -181,8 +203,9 @@ class Invitation(models.Model):
         self.reply = target
 
 
-_ANSWERS = frozenset({Invitation.Reply.ATTEND, Invitation.Reply.ABSENT,
-                      Invitation.Reply.SUBSTITUTE})
+_ANSWERS = frozenset(
+    {Invitation.Reply.ATTEND, Invitation.Reply.ABSENT, Invitation.Reply.SUBSTITUTE}
+)
 # A reply can be changed (to any answer) until the deadline; it never goes back to pending.
 REPLY_TRANSITIONS: dict[str, frozenset[str]] = {
     Invitation.Reply.PENDING: _ANSWERS,
@@ -203,7 +226,8 @@ class Attendee(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendees")
     invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="attendees")
     person = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     name = models.CharField("姓名", max_length=60)
     post = models.CharField("职务", max_length=60, blank=True)
     substitute = models.BooleanField("代参人", default=False)
@@ -212,14 +236,18 @@ class Attendee(models.Model):
     signed_in_at = models.DateTimeField("签到时间", null=True, blank=True)
     signin_method = models.CharField(max_length=10, choices=Method.choices, blank=True)
     marked_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     start_reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("invitation_id", "id")
         constraints = (
-            models.UniqueConstraint(fields=["meeting", "person"], condition=Q(person__isnull=False),
-                                    name="meetings_attendee_person_once"),
+            models.UniqueConstraint(
+                fields=["meeting", "person"],
+                condition=Q(person__isnull=False),
+                name="meetings_attendee_person_once",
+            ),
         )
 
     def __str__(self) -> str:

@@ -9,6 +9,10 @@ SECTION = "协同办公"
 
 register_nav(NavItem(SECTION, "会议通知", "meetings:list", order=30))
 register_counter(
-    Counter("待回复会议", "meetings:list",
-            count=lambda user: selectors.pending_reply_count(viewer=user), order=30)
+    Counter(
+        "待回复会议",
+        "meetings:list",
+        count=lambda user: selectors.pending_reply_count(viewer=user),
+        order=30,
+    )
 )

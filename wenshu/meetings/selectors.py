@@ -105,9 +105,12 @@ def meetings_received(*, viewer: Any) -> QuerySet[Meeting]:
         return Meeting.objects.none()
     invited = Invitation.objects.filter(_answerable_q(viewer)).values("meeting_id")
     named = Attendee.objects.filter(person_id=viewer.pk).values("meeting_id")
-    return (Meeting.objects.filter(Q(pk__in=invited) | Q(pk__in=named))
-            .select_related("organiser_unit").prefetch_related(_my_invitations(viewer))
-            .order_by("-start_at", "-id"))
+    return (
+        Meeting.objects.filter(Q(pk__in=invited) | Q(pk__in=named))
+        .select_related("organiser_unit")
+        .prefetch_related(_my_invitations(viewer))
+        .order_by("-start_at", "-id")
+    )
 
 
 def meetings_organised(*, viewer: Any) -> QuerySet[Meeting]:
@@ -115,25 +118,32 @@ def meetings_organised(*, viewer: Any) -> QuerySet[Meeting]:
     if not may_organise(viewer):
         return Meeting.objects.none()
     answered = ~Q(invitations__reply=Invitation.Reply.PENDING)
-    return (Meeting.objects.filter(organiser_unit_id=viewer.unit_id)
-            .select_related("organiser_unit", "organiser")
-            .annotate(invited=Count("invitations", distinct=True),
-                      replied=Count("invitations", filter=answered, distinct=True))
-            .order_by("-start_at", "-id"))
+    return (
+        Meeting.objects.filter(organiser_unit_id=viewer.unit_id)
+        .select_related("organiser_unit", "organiser")
+        .annotate(
+            invited=Count("invitations", distinct=True),
+            replied=Count("invitations", filter=answered, distinct=True),
+        )
+        .order_by("-start_at", "-id")
+    )
 
 
 def invitations_answerable(*, viewer: Any, meeting: Meeting) -> list[Invitation]:
     if not _active(viewer):
         return []
-    return list(meeting.invitations.filter(_answerable_q(viewer))
-                .select_related("person", "unit", "replied_by", "received_by")
-                .prefetch_related("attendees"))
+    return list(
+        meeting.invitations.filter(_answerable_q(viewer))
+        .select_related("person", "unit", "replied_by", "received_by")
+        .prefetch_related("attendees")
+    )
 
 
 def invitation_get(*, viewer: Any, meeting: Meeting, pk: int) -> Invitation:
     """One invitation of `meeting` the viewer may answer; any other is a 404."""
-    found = next((i for i in invitations_answerable(viewer=viewer, meeting=meeting)
-                  if i.pk == pk), None)
+    found = next(
+        (i for i in invitations_answerable(viewer=viewer, meeting=meeting) if i.pk == pk), None
+    )
     if found is None:
         raise NotFound("找不到该回执，或您无权代为回复。")
     return found
@@ -178,8 +188,9 @@ def materials_of(*, viewer: Any, meeting: Meeting) -> list[Any]:
 
 
 def material_get(*, viewer: Any, meeting: Meeting, upload_id: int) -> Any:
-    found = next((m for m in materials_of(viewer=viewer, meeting=meeting)
-                  if m.upload_id == upload_id), None)
+    found = next(
+        (m for m in materials_of(viewer=viewer, meeting=meeting) if m.upload_id == upload_id), None
+    )
     if found is None:
         raise NotFound("找不到该会议材料，或您无权查看。")
     return found.upload
@@ -190,8 +201,10 @@ def pending_reply_count(*, viewer: Any) -> int:
     if not _active(viewer):
         return 0
     return Invitation.objects.filter(
-        _answerable_q(viewer), reply=Invitation.Reply.PENDING,
-        meeting__status=Meeting.Status.SENT, meeting__reply_deadline__gte=timezone.now(),
+        _answerable_q(viewer),
+        reply=Invitation.Reply.PENDING,
+        meeting__status=Meeting.Status.SENT,
+        meeting__reply_deadline__gte=timezone.now(),
     ).count()
 
 
@@ -202,10 +215,14 @@ def meetings_for_person(*, viewer: Any, start: datetime, end: datetime) -> Query
         return Meeting.objects.none()
     invited = Invitation.objects.filter(kind=Invitation.Kind.PERSON, person_id=viewer.pk)
     named = Attendee.objects.filter(person_id=viewer.pk)
-    return (Meeting.objects
-            .filter(Q(pk__in=invited.values("meeting_id")) | Q(pk__in=named.values("meeting_id")))
-            .filter(status=Meeting.Status.SENT, start_at__lt=end, end_at__gt=start)
-            .select_related("organiser_unit").order_by("start_at", "id"))
+    return (
+        Meeting.objects.filter(
+            Q(pk__in=invited.values("meeting_id")) | Q(pk__in=named.values("meeting_id"))
+        )
+        .filter(status=Meeting.Status.SENT, start_at__lt=end, end_at__gt=start)
+        .select_related("organiser_unit")
+        .order_by("start_at", "id")
+    )
 
 
 def invitable_units(*, viewer: Any) -> QuerySet[Unit]:
@@ -213,19 +230,23 @@ def invitable_units(*, viewer: Any) -> QuerySet[Unit]:
     if not _active(viewer):
         return Unit.objects.none()
     return Unit.objects.filter(status=Unit.Status.REGISTERED, in_directory=True).order_by(
-        "kind", "full_name")
+        "kind", "full_name"
+    )
 
 
 def invitable_people(*, viewer: Any) -> QuerySet[User]:
     """Active people of registered units (a meeting may invite anyone in the city)."""
     if not _active(viewer):
         return User.objects.none()
-    return (User.objects.filter(status=User.Status.ACTIVE,
-                                     unit__status=Unit.Status.REGISTERED)
-            .select_related("unit").order_by("unit_id", "real_name", "id"))
+    return (
+        User.objects.filter(status=User.Status.ACTIVE, unit__status=Unit.Status.REGISTERED)
+        .select_related("unit")
+        .order_by("unit_id", "real_name", "id")
+    )
 
 
 def unit_people(*, unit_id: int) -> QuerySet[User]:
     """Active people of one unit: whom a reply may name."""
     return User.objects.filter(unit_id=unit_id, status=User.Status.ACTIVE).order_by(
-        "real_name", "id")
+        "real_name", "id"
+    )

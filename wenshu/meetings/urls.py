@@ -19,6 +19,9 @@ urlpatterns = [
     path("<int:pk>/export.xlsx", table.meeting_export, name="export"),
     path("<int:pk>/signin-screen/", signin.signin_screen, name="signin_screen"),
     path("<int:pk>/signin-screen/renew/", signin.signin_renew, name="signin_renew"),
-    path("<int:pk>/attendees/<int:attendee_pk>/present/", signin.attendee_present,
-         name="attendee_present"),
+    path(
+        "<int:pk>/attendees/<int:attendee_pk>/present/",
+        signin.attendee_present,
+        name="attendee_present",
+    ),
 ]

@@ -119,11 +119,16 @@ def _people(ids: tuple[int, ...], *, for_sending: bool) -> list[User]:
         raise DomainError("所选收件人中有人不存在，请刷新页面后重新选择。")
     people = [found[i] for i in ids]
     if for_sending:
-        gone = [p.display_name for p in people
-                if not p.is_active or p.unit.status != Unit.Status.REGISTERED]
+        gone = [
+            p.display_name
+            for p in people
+            if not p.is_active or p.unit.status != Unit.Status.REGISTERED
+        ]
         if gone:
-            raise DomainError(f"以下收件人的账号已停用或注销，无法投递：{'、'.join(gone)}。"
-                              "请从收件人中去掉后再发送。")
+            raise DomainError(
+                f"以下收件人的账号已停用或注销，无法投递：{'、'.join(gone)}。"
+                "请从收件人中去掉后再发送。"
+            )
     return people
 
 
@@ -142,8 +147,10 @@ def _groups(ids: tuple[int, ...]) -> list[UnitGroup]:
 
 
 def _departments(actor: User, ids: tuple[int, ...]) -> list[Department]:
-    found = {d.pk: d for d in Department.objects.filter(pk__in=ids, unit_id=actor.unit_id,
-                                                          is_active=True)}
+    found = {
+        d.pk: d
+        for d in Department.objects.filter(pk__in=ids, unit_id=actor.unit_id, is_active=True)
+    }
     if len(found) != len(ids):
         raise DomainError("只能按部门发给本单位的部门；所选部门不存在或已停用。")
     return [found[i] for i in ids]
@@ -164,9 +171,12 @@ def check(*, actor: User, addressing: Addressing) -> None:
 
 def _clerks_by_unit(unit_ids: Iterable[int]) -> dict[int, list[User]]:
     clerks: dict[int, list[User]] = {}
-    found = (User.objects.select_related("unit")
-             .filter(unit_id__in=set(unit_ids), status=User.Status.ACTIVE,
-                     role_grants__role=Role.CLERK).distinct().order_by("unit_id", "id"))
+    found = (
+        User.objects.select_related("unit")
+        .filter(unit_id__in=set(unit_ids), status=User.Status.ACTIVE, role_grants__role=Role.CLERK)
+        .distinct()
+        .order_by("unit_id", "id")
+    )
     for person in found:
         clerks.setdefault(person.unit_id, []).append(person)
     return clerks
@@ -176,38 +186,60 @@ def _unit_label(unit: Unit) -> str:
     return f"{unit.short_name}（文书）"
 
 
-def _resolve_kind(actor: User, kind: str, chosen: AddressSet, out: Resolution,
-                  seen: set[int]) -> None:
+def _resolve_kind(
+    actor: User, kind: str, chosen: AddressSet, out: Resolution, seen: set[int]
+) -> None:
     labels = out.labels[kind]
     for person in _people(chosen.people, for_sending=True):
         labels.append(f"{person.display_name}（{person.unit.short_name}）")
         out.add(seen, Reached(person, kind, Via.PERSON))
     units = _units(chosen.units)
     groups = _groups(chosen.groups)
-    members = {g.pk: list(addressable_units().filter(groups=g).order_by("full_name"))
-               for g in groups}
-    clerks = _clerks_by_unit([u.pk for u in units]
-                             + [u.pk for ms in members.values() for u in ms])
+    members = {
+        g.pk: list(addressable_units().filter(groups=g).order_by("full_name")) for g in groups
+    }
+    clerks = _clerks_by_unit([u.pk for u in units] + [u.pk for ms in members.values() for u in ms])
     for unit in units:
         labels.append(_unit_label(unit))
         _reach_unit(out, seen, kind, unit, clerks, via=Via.UNIT, label=unit.short_name)
     for group in groups:
         labels.append(f"分组：{group.name}")
         for unit in members[group.pk]:
-            _reach_unit(out, seen, kind, unit, clerks, via=Via.GROUP, group=group,
-                        label=f"{group.name}（{unit.short_name}）")
+            _reach_unit(
+                out,
+                seen,
+                kind,
+                unit,
+                clerks,
+                via=Via.GROUP,
+                group=group,
+                label=f"{group.name}（{unit.short_name}）",
+            )
     for department in _departments(actor, chosen.departments):
         labels.append(f"本单位部门：{department.name}")
-        staff = User.objects.select_related("unit").filter(
-            department=department, status=User.Status.ACTIVE).order_by("id")
+        staff = (
+            User.objects.select_related("unit")
+            .filter(department=department, status=User.Status.ACTIVE)
+            .order_by("id")
+        )
         for person in staff:
-            out.add(seen, Reached(person, kind, Via.DEPARTMENT, department.name,
-                                  via_department=department))
+            out.add(
+                seen,
+                Reached(person, kind, Via.DEPARTMENT, department.name, via_department=department),
+            )
 
 
-def _reach_unit(out: Resolution, seen: set[int], kind: str, unit: Unit,
-                clerks: dict[int, list[User]], *, via: str, label: str,
-                group: UnitGroup | None = None) -> None:
+def _reach_unit(
+    out: Resolution,
+    seen: set[int],
+    kind: str,
+    unit: Unit,
+    clerks: dict[int, list[User]],
+    *,
+    via: str,
+    label: str,
+    group: UnitGroup | None = None,
+) -> None:
     people = clerks.get(unit.pk, [])
     if not people and unit.short_name not in out.unreached:
         out.unreached.append(unit.short_name)

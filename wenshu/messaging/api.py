@@ -31,8 +31,9 @@ class AddressIn(Schema):
     departments: list[int] = Field(default_factory=list, description="本单位部门 id")
 
     def to_set(self) -> AddressSet:
-        return address_set(people=self.people, units=self.units, groups=self.groups,
-                           departments=self.departments)
+        return address_set(
+            people=self.people, units=self.units, groups=self.groups, departments=self.departments
+        )
 
 
 class MailIn(Schema):
@@ -43,15 +44,20 @@ class MailIn(Schema):
     cc: AddressIn = Field(default_factory=AddressIn)
     bcc: AddressIn = Field(default_factory=AddressIn, description="密送：其他收件人看不到")
     keep_attachment_ids: list[int] | None = Field(
-        None, description="编辑草稿时要保留的附件 id；不填则全部保留")
+        None, description="编辑草稿时要保留的附件 id；不填则全部保留"
+    )
     client_token: str = Field("", max_length=64, description="同一标识重复提交只算一次")
 
     def content(self) -> services.MailContent:
         keep = None if self.keep_attachment_ids is None else tuple(self.keep_attachment_ids)
         return services.MailContent(
-            subject=self.subject, body=self.body, urgent=self.urgent,
+            subject=self.subject,
+            body=self.body,
+            urgent=self.urgent,
             addressing=Addressing(to=self.to.to_set(), cc=self.cc.to_set(), bcc=self.bcc.to_set()),
-            keep_attachment_ids=keep, client_token=self.client_token)
+            keep_attachment_ids=keep,
+            client_token=self.client_token,
+        )
 
 
 class EntryOut(Schema):
@@ -146,11 +152,22 @@ def _me(request: HttpRequest) -> Any:
 
 def _entry_out(entry: MailboxEntry) -> dict[str, Any]:
     m = entry.message
-    return {"id": entry.pk, "folder": entry.folder, "role": entry.role, "subject": m.subject,
-            "sender_name": m.sender_name, "sender_unit_name": m.sender_unit_name,
-            "to": list((m.address_labels or {}).get("to", [])), "status": m.status,
-            "urgent": m.urgent, "unread": entry.unread, "attachment_count": m.attachment_count,
-            "size": entry.size, "created_at": entry.created_at, "sent_at": m.sent_at}
+    return {
+        "id": entry.pk,
+        "folder": entry.folder,
+        "role": entry.role,
+        "subject": m.subject,
+        "sender_name": m.sender_name,
+        "sender_unit_name": m.sender_unit_name,
+        "to": list((m.address_labels or {}).get("to", [])),
+        "status": m.status,
+        "urgent": m.urgent,
+        "unread": entry.unread,
+        "attachment_count": m.attachment_count,
+        "size": entry.size,
+        "created_at": entry.created_at,
+        "sent_at": m.sent_at,
+    }
 
 
 def _message_out(viewer: Any, entry: MailboxEntry) -> dict[str, Any]:
@@ -158,23 +175,42 @@ def _message_out(viewer: Any, entry: MailboxEntry) -> dict[str, Any]:
     mine = selectors.my_recipient_row(viewer=viewer, entry=entry)
     own_draft = entry.role == MailboxEntry.Role.SENDER
     return {
-        **_entry_out(entry), "body": entry.message.body, "cc": labels["cc"],
+        **_entry_out(entry),
+        "body": entry.message.body,
+        "cc": labels["cc"],
         "bcc": labels.get("bcc", []),
         "addressing": entry.message.addressing if own_draft else {},
-        "attachments": [{"id": a.pk, "name": a.upload.name, "size": a.upload.stored_file.size,
-                         "content_type": a.upload.stored_file.content_type}
-                        for a in selectors.attachments_of(viewer=viewer, entry=entry)],
-        "receipts": [{"person_id": r.person_id, "person_name": r.person_name,
-                      "unit_name": r.unit_name, "kind": r.kind, "via": r.via,
-                      "via_label": r.via_label, "read_at": r.read_at}
-                     for r in selectors.receipts(viewer=viewer, entry=entry)],
+        "attachments": [
+            {
+                "id": a.pk,
+                "name": a.upload.name,
+                "size": a.upload.stored_file.size,
+                "content_type": a.upload.stored_file.content_type,
+            }
+            for a in selectors.attachments_of(viewer=viewer, entry=entry)
+        ],
+        "receipts": [
+            {
+                "person_id": r.person_id,
+                "person_name": r.person_name,
+                "unit_name": r.unit_name,
+                "kind": r.kind,
+                "via": r.via,
+                "via_label": r.via_label,
+                "read_at": r.read_at,
+            }
+            for r in selectors.receipts(viewer=viewer, entry=entry)
+        ],
         "my_kind": mine.kind if mine else None,
     }
 
 
 def _page(viewer: Any, found: Any, q: PageQuery) -> dict[str, Any]:
-    return {"count": found.count(), "unread": selectors.unread_count(viewer=viewer),
-            "items": [_entry_out(e) for e in found[q.offset: q.offset + q.limit]]}
+    return {
+        "count": found.count(),
+        "unread": selectors.unread_count(viewer=viewer),
+        "items": [_entry_out(e) for e in found[q.offset : q.offset + q.limit]],
+    }
 
 
 @router.get("/folders/{folder}", response=EntryPage, summary="邮件夹列表（新的在前）")
@@ -185,21 +221,33 @@ def folder_list(request: HttpRequest, folder: FolderName, q: Query[PageQuery]) -
 
 @router.get("/search", response=EntryPage, summary="在自己的邮件夹中搜索")
 def search(request: HttpRequest, q: Query[SearchQuery]) -> dict[str, Any]:
-    found = selectors.search(viewer=_me(request), sender=q.sender, subject=q.subject,
-                             body=q.body, date_from=q.date_from, date_to=q.date_to,
-                             folder=q.folder)
+    found = selectors.search(
+        viewer=_me(request),
+        sender=q.sender,
+        subject=q.subject,
+        body=q.body,
+        date_from=q.date_from,
+        date_to=q.date_to,
+        folder=q.folder,
+    )
     return _page(_me(request), found, q)
 
 
 @router.get("/quota", response=QuotaOut, summary="我的邮箱空间")
 def quota(request: HttpRequest) -> dict[str, Any]:
     usage = selectors.quota_usage(viewer=_me(request))
-    return {"used": usage.used, "quota": usage.quota, "percent": usage.percent,
-            "over": usage.over, "text": usage.text}
+    return {
+        "used": usage.used,
+        "quota": usage.quota,
+        "percent": usage.percent,
+        "over": usage.over,
+        "text": usage.text,
+    }
 
 
-@router.get("/messages/{entry_id}", response=MessageOut,
-            summary="读邮件（标为已读，发件人得到回执）")
+@router.get(
+    "/messages/{entry_id}", response=MessageOut, summary="读邮件（标为已读，发件人得到回执）"
+)
 def message_read(request: HttpRequest, entry_id: int) -> dict[str, Any]:
     me = _me(request)
     entry = selectors.entry_get(viewer=me, entry_id=entry_id)
@@ -217,9 +265,14 @@ def attachment(request: HttpRequest, entry_id: int, attachment_id: int) -> HttpR
 
 
 def _sent(me: Any, result: services.SendResult) -> Status:
-    return Status(201, {"entry": _message_out(me, result.entry),
-                        "recipients": result.message.recipients.count(),
-                        "warnings": result.warnings})
+    return Status(
+        201,
+        {
+            "entry": _message_out(me, result.entry),
+            "recipients": result.message.recipients.count(),
+            "warnings": result.warnings,
+        },
+    )
 
 
 @router.post("/send", response={201: SendOut}, summary="发送新邮件（不带附件）")
@@ -245,18 +298,28 @@ def draft_update(request: HttpRequest, entry_id: int, data: MailIn) -> dict[str,
 
 def _draft_as_is(me: Any, entry: MailboxEntry) -> services.MailContent:
     message = selectors.draft_message(viewer=me, entry=entry)
-    return services.MailContent(subject=message.subject, body=message.body,
-                                urgent=message.urgent,
-                                addressing=Addressing.from_json(message.addressing))
+    return services.MailContent(
+        subject=message.subject,
+        body=message.body,
+        urgent=message.urgent,
+        addressing=Addressing.from_json(message.addressing),
+    )
 
 
-@router.post("/drafts/{entry_id}/attachments", response={201: MessageOut},
-             summary="给草稿添加附件（multipart，字段名 files；经病毒扫描）")
+@router.post(
+    "/drafts/{entry_id}/attachments",
+    response={201: MessageOut},
+    summary="给草稿添加附件（multipart，字段名 files；经病毒扫描）",
+)
 def draft_attach(request: HttpRequest, entry_id: int, files: File[list[UploadedFile]]) -> Status:
     me = _me(request)
     entry = selectors.entry_get(viewer=me, entry_id=entry_id)
-    saved = services.mail_draft_save(actor=me, content=_draft_as_is(me, entry), draft_entry=entry,
-                                     files=[(f.name or "", f) for f in files])
+    saved = services.mail_draft_save(
+        actor=me,
+        content=_draft_as_is(me, entry),
+        draft_entry=entry,
+        files=[(f.name or "", f) for f in files],
+    )
     return Status(201, _message_out(me, saved))
 
 
@@ -264,8 +327,9 @@ def draft_attach(request: HttpRequest, entry_id: int, files: File[list[UploadedF
 def draft_send(request: HttpRequest, entry_id: int) -> Status:
     me = _me(request)
     entry = selectors.entry_get(viewer=me, entry_id=entry_id)
-    return _sent(me, services.mail_send(actor=me, content=_draft_as_is(me, entry),
-                                        draft_entry=entry))
+    return _sent(
+        me, services.mail_send(actor=me, content=_draft_as_is(me, entry), draft_entry=entry)
+    )
 
 
 def _respond(request: HttpRequest, entry_id: int, how: str) -> Status:
@@ -283,20 +347,27 @@ def reply(request: HttpRequest, entry_id: int) -> Status:
     return _respond(request, entry_id, "one")
 
 
-@router.post("/messages/{entry_id}/reply-all", response={201: MessageOut},
-             summary="回复全部（生成草稿）")
+@router.post(
+    "/messages/{entry_id}/reply-all", response={201: MessageOut}, summary="回复全部（生成草稿）"
+)
 def reply_all(request: HttpRequest, entry_id: int) -> Status:
     return _respond(request, entry_id, "all")
 
 
-@router.post("/messages/{entry_id}/forward", response={201: MessageOut},
-             summary="转发（生成草稿，附件随带，不重新上传）")
+@router.post(
+    "/messages/{entry_id}/forward",
+    response={201: MessageOut},
+    summary="转发（生成草稿，附件随带，不重新上传）",
+)
 def forward(request: HttpRequest, entry_id: int) -> Status:
     return _respond(request, entry_id, "forward")
 
 
-@router.post("/actions/{action}", response=CountOut,
-             summary="归档 / 移回 / 删除到废件箱 / 恢复 / 彻底删除（全部成功或全部不做）")
+@router.post(
+    "/actions/{action}",
+    response=CountOut,
+    summary="归档 / 移回 / 删除到废件箱 / 恢复 / 彻底删除（全部成功或全部不做）",
+)
 def act(request: HttpRequest, action: ActionName, data: ActionIn) -> dict[str, int]:
     me = _me(request)
     entries = [selectors.entry_get(viewer=me, entry_id=i) for i in dict.fromkeys(data.entry_ids)]

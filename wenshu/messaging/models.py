@@ -35,10 +35,12 @@ class Message(models.Model):
         REPLY_ALL = "reply_all", "回复全部"
         FORWARD = "forward", "转发"
 
-    sender = models.ForeignKey(_USER, verbose_name="发件人", on_delete=models.PROTECT,
-                               related_name="+")
-    sender_unit = models.ForeignKey("org.Unit", verbose_name="发件单位",
-                                    on_delete=models.PROTECT, related_name="+")
+    sender = models.ForeignKey(
+        _USER, verbose_name="发件人", on_delete=models.PROTECT, related_name="+"
+    )
+    sender_unit = models.ForeignKey(
+        "org.Unit", verbose_name="发件单位", on_delete=models.PROTECT, related_name="+"
+    )
     # Frozen at sending: a unit renamed later still shows the name it had then.
     sender_name = models.CharField("发件人姓名", max_length=60, blank=True)
     sender_unit_name = models.CharField("发件单位名称", max_length=200, blank=True)
@@ -55,8 +57,9 @@ class Message(models.Model):
     unreached = models.JSONField(default=list, blank=True)
     size = models.BigIntegerField("大小（字节）", default=0)  # subject + body + attachments
     attachment_count = models.PositiveSmallIntegerField(default=0)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="+")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     relation = models.CharField(max_length=10, choices=Relation.choices, blank=True, default="")
     # Set by the compose page (and optionally API clients): the same submission twice (a double
     # click, a retried request) finds its first result instead of sending a second mail.
@@ -69,20 +72,25 @@ class Message(models.Model):
         verbose_name = "站内邮件"
         ordering = ("-created_at", "-id")
         constraints = (
-            models.UniqueConstraint(fields=["sender", "client_token"],
-                                    condition=~Q(client_token=""),
-                                    name="messaging_message_token_unique"),
+            models.UniqueConstraint(
+                fields=["sender", "client_token"],
+                condition=~Q(client_token=""),
+                name="messaging_message_token_unique",
+            ),
             models.CheckConstraint(condition=Q(size__gte=0), name="messaging_message_size_gte_0"),
-            models.CheckConstraint(condition=Q(status="draft") | Q(sent_at__isnull=False),
-                                   name="messaging_message_sent_has_time"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(sent_at__isnull=False),
+                name="messaging_message_sent_has_time",
+            ),
         )
 
     def __str__(self) -> str:
         return f"邮件#{self.pk}《{self.subject or '（无主题）'}》"
 
     def move_to(self, target: str) -> None:
-        check_transition(MESSAGE_TRANSITIONS, dict(self.Status.choices), self.status, target,
-                         "该邮件")
+        check_transition(
+            MESSAGE_TRANSITIONS, dict(self.Status.choices), self.status, target, "该邮件"
+        )
         self.status = target
 
 
@@ -93,8 +101,9 @@ MESSAGE_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def check_transition(table: dict[str, frozenset[str]], labels: dict[str, str], current: str,
-                     target: str, what: str) -> None:
+def check_transition(
+    table: dict[str, frozenset[str]], labels: dict[str, str], current: str, target: str, what: str
+) -> None:
     if target not in table.get(current, frozenset()):
         raise Conflict(
             f"{what}当前为“{labels.get(current, current)}”，"
@@ -136,12 +145,15 @@ class MailRecipient(models.Model):
     kind = models.CharField(max_length=3, choices=Kind.choices)
     via = models.CharField(max_length=12, choices=Via.choices)
     via_label = models.CharField(max_length=200, blank=True)  # "市教育局", "分组：各区县（…）"
-    via_unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+")
-    via_group = models.ForeignKey("org.UnitGroup", null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="+")
-    via_department = models.ForeignKey("org.Department", null=True, blank=True,
-                                       on_delete=models.SET_NULL, related_name="+")
+    via_unit = models.ForeignKey(
+        "org.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    via_group = models.ForeignKey(
+        "org.UnitGroup", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    via_department = models.ForeignKey(
+        "org.Department", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     delivered_at = models.DateTimeField()
     read_at = models.DateTimeField("阅读时间", null=True, blank=True)
 
@@ -149,8 +161,7 @@ class MailRecipient(models.Model):
         verbose_name = "邮件收件人"
         ordering = ("message_id", "id")
         constraints = (
-            models.UniqueConstraint(fields=["message", "person"],
-                                    name="messaging_recipient_once"),
+            models.UniqueConstraint(fields=["message", "person"], name="messaging_recipient_once"),
         )
 
     def __str__(self) -> str:
@@ -190,8 +201,9 @@ class MailboxEntry(models.Model):
         verbose_name = "邮箱中的邮件"
         ordering = ("-created_at", "-id")
         constraints = (
-            models.UniqueConstraint(fields=["message", "owner", "role"],
-                                    name="messaging_entry_once"),
+            models.UniqueConstraint(
+                fields=["message", "owner", "role"], name="messaging_entry_once"
+            ),
         )
         indexes = (
             models.Index(fields=["owner", "folder", "-created_at"], name="messaging_entry_folder"),
@@ -217,21 +229,26 @@ class MailboxEntry(models.Model):
 ACTIONS: dict[str, tuple[frozenset[str], str]] = {
     "archive": (frozenset({Folder.INBOX, Folder.SENT}), Folder.ARCHIVE),
     "unarchive": (frozenset({Folder.ARCHIVE}), "home"),
-    "trash": (frozenset({Folder.INBOX, Folder.SENT, Folder.DRAFTS, Folder.ARCHIVE}),
-              Folder.TRASH),
+    "trash": (frozenset({Folder.INBOX, Folder.SENT, Folder.DRAFTS, Folder.ARCHIVE}), Folder.TRASH),
     "restore": (frozenset({Folder.TRASH}), "previous"),
     "delete": (frozenset({Folder.TRASH}), ""),  # gone for good (this person's copy only)
 }
-ACTION_LABELS = {"archive": "归档", "unarchive": "移回", "trash": "删除（移入废件箱）",
-                 "restore": "恢复", "delete": "彻底删除"}
+ACTION_LABELS = {
+    "archive": "归档",
+    "unarchive": "移回",
+    "trash": "删除（移入废件箱）",
+    "restore": "恢复",
+    "delete": "彻底删除",
+}
 
 
 class Mailbox(models.Model):
     """Per-person row, locked while a change to their folders is checked against the quota,
     so two sends at once cannot both squeeze under it."""
 
-    owner = models.OneToOneField(_USER, on_delete=models.CASCADE, primary_key=True,
-                                 related_name="+")
+    owner = models.OneToOneField(
+        _USER, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = "个人邮箱"

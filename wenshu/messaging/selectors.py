@@ -42,14 +42,21 @@ def folder_entries(*, viewer: Any, folder: str) -> QuerySet[MailboxEntry]:
     """One of the viewer's folders, newest first, with what a list row shows."""
     if folder not in Folder.values:
         raise NotFound("没有这个邮件夹。")
-    return (_entries(viewer).filter(folder=folder)
-            .select_related("message", "message__sender")
-            .order_by("-created_at", "-id"))
+    return (
+        _entries(viewer)
+        .filter(folder=folder)
+        .select_related("message", "message__sender")
+        .order_by("-created_at", "-id")
+    )
 
 
 def entry_get(*, viewer: Any, entry_id: int) -> MailboxEntry:
-    found = (_entries(viewer).select_related("message", "message__sender", "message__parent")
-             .filter(pk=entry_id).first())
+    found = (
+        _entries(viewer)
+        .select_related("message", "message__sender", "message__parent")
+        .filter(pk=entry_id)
+        .first()
+    )
     if found is None:
         raise NotFound(NOT_FOUND)
     return found
@@ -57,8 +64,9 @@ def entry_get(*, viewer: Any, entry_id: int) -> MailboxEntry:
 
 def entry_for_message(*, viewer: Any, message_id: int) -> MailboxEntry:
     """The viewer's copy of a message (their received copy first): a notification's link."""
-    found = (_entries(viewer).filter(message_id=message_id)
-             .order_by("role", "id").first())  # "recipient" sorts before "sender"
+    found = (
+        _entries(viewer).filter(message_id=message_id).order_by("role", "id").first()
+    )  # "recipient" sorts before "sender"
     if found is None:
         raise NotFound(NOT_FOUND)
     return found
@@ -97,8 +105,9 @@ def attachments_of(*, viewer: Any, entry: MailboxEntry) -> list[MailAttachment]:
 
 
 def attachment_get(*, viewer: Any, entry: MailboxEntry, attachment_id: int) -> MailAttachment:
-    found = next((a for a in attachments_of(viewer=viewer, entry=entry)
-                  if a.pk == attachment_id), None)
+    found = next(
+        (a for a in attachments_of(viewer=viewer, entry=entry) if a.pk == attachment_id), None
+    )
     if found is None:
         raise NotFound("找不到该附件，或它不属于这封邮件。")
     return found
@@ -120,8 +129,12 @@ def usage_bytes(*, owner_id: int, exclude_entry_id: int | None = None) -> int:
 
 def over_quota_owners(*, owner_ids: list[int]) -> list[int]:
     """Of these people, those whose mail already exceeds the quota (one query)."""
-    totals = (MailboxEntry.objects.filter(owner_id__in=owner_ids, folder__in=QUOTA_FOLDERS)
-              .values("owner_id").annotate(total=Sum("size")).filter(total__gt=quota_bytes()))
+    totals = (
+        MailboxEntry.objects.filter(owner_id__in=owner_ids, folder__in=QUOTA_FOLDERS)
+        .values("owner_id")
+        .annotate(total=Sum("size"))
+        .filter(total__gt=quota_bytes())
+    )
     return [row["owner_id"] for row in totals]
 
 
@@ -156,8 +169,14 @@ def quota_usage(*, viewer: Any) -> Usage:
 
 
 def search(
-    *, viewer: Any, sender: str = "", subject: str = "", body: str = "",
-    date_from: date | None = None, date_to: date | None = None, folder: str = "",
+    *,
+    viewer: Any,
+    sender: str = "",
+    subject: str = "",
+    body: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    folder: str = "",
 ) -> QuerySet[MailboxEntry]:
     """The viewer's own copies matching every given condition; dates are days in the city's
     time zone, by when the copy arrived (or was sent, or last saved as a draft)."""
@@ -170,10 +189,12 @@ def search(
         found = found.filter(folder=folder)
     if sender.strip():
         s = sender.strip()
-        found = found.filter(Q(message__sender_name__icontains=s)
-                             | Q(message__sender__real_name__icontains=s)
-                             | Q(message__sender__username__iexact=s)
-                             | Q(message__sender_unit_name__icontains=s))
+        found = found.filter(
+            Q(message__sender_name__icontains=s)
+            | Q(message__sender__real_name__icontains=s)
+            | Q(message__sender__username__iexact=s)
+            | Q(message__sender_unit_name__icontains=s)
+        )
     if subject.strip():
         found = found.filter(message__subject__icontains=subject.strip())
     if body.strip():
@@ -192,8 +213,11 @@ def addressable_people(*, viewer: Any) -> QuerySet[User]:
     """Everyone active in a registered unit, the viewer's own unit first (then by unit)."""
     if not _may_use_mail(viewer):
         return User.objects.none()
-    return (User.objects.filter(status=User.Status.ACTIVE, unit__status=Unit.Status.REGISTERED)
-            .select_related("unit").order_by("unit__full_name", "real_name", "id"))
+    return (
+        User.objects.filter(status=User.Status.ACTIVE, unit__status=Unit.Status.REGISTERED)
+        .select_related("unit")
+        .order_by("unit__full_name", "real_name", "id")
+    )
 
 
 def units_to_address(*, viewer: Any) -> QuerySet[Unit]:
@@ -216,7 +240,10 @@ def own_departments(*, viewer: Any) -> QuerySet[Department]:
 
 def draft_message(*, viewer: Any, entry: MailboxEntry) -> Message:
     """The draft behind one of the viewer's drafts-folder copies (to edit it)."""
-    if (entry.owner_id != viewer.pk or entry.role != MailboxEntry.Role.SENDER
-            or entry.message.status != Message.Status.DRAFT):
+    if (
+        entry.owner_id != viewer.pk
+        or entry.role != MailboxEntry.Role.SENDER
+        or entry.message.status != Message.Status.DRAFT
+    ):
         raise NotFound("找不到该草稿，或它已经发出。")
     return entry.message

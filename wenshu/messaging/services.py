@@ -77,8 +77,12 @@ class SendResult:
 
 
 def _require_mail_user(actor: Any) -> None:
-    if (actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active
-            or actor.unit_id is None):
+    if (
+        actor is None
+        or not getattr(actor, "is_authenticated", False)
+        or not actor.is_active
+        or actor.unit_id is None
+    ):
         raise Forbidden("您的账号当前不能使用站内邮件。")
 
 
@@ -140,8 +144,10 @@ def _text_size(content: MailContent) -> int:
 
 def _check_count(count: int) -> None:
     if count > MAX_ATTACHMENTS:
-        raise DomainError(f"一封邮件最多带 {MAX_ATTACHMENTS} 个附件，现有 {count} 个。"
-                          "请打包成压缩文件或分几封发送。")
+        raise DomainError(
+            f"一封邮件最多带 {MAX_ATTACHMENTS} 个附件，现有 {count} 个。"
+            "请打包成压缩文件或分几封发送。"
+        )
 
 
 def _check_quota(actor: User, size: int, *, exclude_entry_id: int | None, sending: bool) -> None:
@@ -153,7 +159,8 @@ def _check_quota(actor: User, size: int, *, exclude_entry_id: int | None, sendin
             f"邮箱空间不足，无法{what}：已用 {selectors.mb_text(used)} / 配额 "
             f"{selectors.mb_text(quota)}，这封邮件约 {selectors.mb_text(size)}。"
             "请清理废件箱或将旧邮件归档后再试（归档的邮件不占用配额）。",
-            code="quota_exceeded")
+            code="quota_exceeded",
+        )
 
 
 def _require_reached(resolution: Resolution) -> Resolution:
@@ -161,13 +168,20 @@ def _require_reached(resolution: Resolution) -> Resolution:
         return resolution
     if resolution.unreached:
         names = "、".join(resolution.unreached)
-        raise DomainError(f"所选单位目前都没有在岗的文书，邮件无法送达：{names}。"
-                          "请改为直接发给这些单位的人员。")
+        raise DomainError(
+            f"所选单位目前都没有在岗的文书，邮件无法送达：{names}。请改为直接发给这些单位的人员。"
+        )
     raise DomainError("请至少选择一个收件人（人员、单位、单位分组或本单位部门）。")
 
 
-def _prepare(*, actor: User, content: MailContent, draft_entry: MailboxEntry | None,
-             files: Sequence[FileItem], sending: bool) -> tuple[Message | None, list[Upload]]:
+def _prepare(
+    *,
+    actor: User,
+    content: MailContent,
+    draft_entry: MailboxEntry | None,
+    files: Sequence[FileItem],
+    sending: bool,
+) -> tuple[Message | None, list[Upload]]:
     """Every refusal that needs no write, then the attachments' scan and storage."""
     _require_mail_user(actor)
     _check_text(content, sending=sending)
@@ -180,10 +194,14 @@ def _prepare(*, actor: User, content: MailContent, draft_entry: MailboxEntry | N
         _require_reached(resolve(actor=actor, addressing=content.addressing))
     else:
         check(actor=actor, addressing=content.addressing)
-    size = (_text_size(content) + sum(a.upload.stored_file.size for a in kept)
-            + sum(_declared_size(data) for _, data in files))
-    _check_quota(actor, size, exclude_entry_id=draft_entry.pk if draft_entry else None,
-                 sending=sending)
+    size = (
+        _text_size(content)
+        + sum(a.upload.stored_file.size for a in kept)
+        + sum(_declared_size(data) for _, data in files)
+    )
+    _check_quota(
+        actor, size, exclude_entry_id=draft_entry.pk if draft_entry else None, sending=sending
+    )
     if not files:
         return draft, []
     return draft, file_ingest_many(actor=actor, files=list(files), purpose=UPLOAD_PURPOSE)
@@ -200,8 +218,13 @@ def _lock_mailbox(owner_id: int) -> None:
 def _new_message(actor: User, token: str, now: Any) -> Message:
     try:
         with transaction.atomic():  # a savepoint: a duplicate token must not poison the rest
-            return Message.objects.create(sender=actor, sender_unit_id=actor.unit_id,
-                                          client_token=token, created_at=now, updated_at=now)
+            return Message.objects.create(
+                sender=actor,
+                sender_unit_id=actor.unit_id,
+                client_token=token,
+                created_at=now,
+                updated_at=now,
+            )
     except IntegrityError:
         raise Conflict(DUPLICATE) from None
 
@@ -224,10 +247,10 @@ def _set_attachments(message: Message, kept: list[MailAttachment], uploads: list
     start = max((a.order for a in kept), default=-1) + 1
     MailAttachment.objects.bulk_create(
         MailAttachment(message=message, upload=upload, order=start + i)
-        for i, upload in enumerate(uploads))
+        for i, upload in enumerate(uploads)
+    )
     message.attachment_count = len(kept) + len(uploads)
-    return (sum(a.upload.stored_file.size for a in kept)
-            + sum(u.stored_file.size for u in uploads))
+    return sum(a.upload.stored_file.size for a in kept) + sum(u.stored_file.size for u in uploads)
 
 
 def _fill(message: Message, actor: User, content: MailContent, now: Any) -> None:
@@ -242,23 +265,49 @@ def _fill(message: Message, actor: User, content: MailContent, now: Any) -> None
 
 def _sender_entry(message: Message, actor: User, *, folder: str, now: Any) -> MailboxEntry:
     entry, _ = MailboxEntry.objects.update_or_create(
-        message=message, owner=actor, role=Role.SENDER,
-        defaults={"folder": folder, "previous_folder": "", "size": message.size,
-                  "created_at": now, "read_at": now, "moved_at": None})
+        message=message,
+        owner=actor,
+        role=Role.SENDER,
+        defaults={
+            "folder": folder,
+            "previous_folder": "",
+            "size": message.size,
+            "created_at": now,
+            "read_at": now,
+            "moved_at": None,
+        },
+    )
     return entry
 
 
 def _deliver(message: Message, resolution: Resolution, now: Any) -> list[User]:
     MailRecipient.objects.bulk_create(
-        MailRecipient(message=message, person=r.person, person_name=r.person.display_name,
-                      unit_name=r.person.unit.short_name, kind=r.kind, via=r.via,
-                      via_label=r.via_label[:200], via_unit=r.via_unit, via_group=r.via_group,
-                      via_department=r.via_department, delivered_at=now)
-        for r in resolution.reached)
+        MailRecipient(
+            message=message,
+            person=r.person,
+            person_name=r.person.display_name,
+            unit_name=r.person.unit.short_name,
+            kind=r.kind,
+            via=r.via,
+            via_label=r.via_label[:200],
+            via_unit=r.via_unit,
+            via_group=r.via_group,
+            via_department=r.via_department,
+            delivered_at=now,
+        )
+        for r in resolution.reached
+    )
     MailboxEntry.objects.bulk_create(
-        MailboxEntry(message=message, owner=r.person, role=Role.RECIPIENT, folder=Folder.INBOX,
-                     size=message.size, created_at=now)
-        for r in resolution.reached)
+        MailboxEntry(
+            message=message,
+            owner=r.person,
+            role=Role.RECIPIENT,
+            folder=Folder.INBOX,
+            size=message.size,
+            created_at=now,
+        )
+        for r in resolution.reached
+    )
     return [r.person for r in resolution.reached]
 
 
@@ -266,7 +315,8 @@ def _notify_new_mail(actor: User, message: Message, people: list[User]) -> None:
     others = [p for p in people if p.pk != actor.pk]
     extra = f"，附件 {message.attachment_count} 个" if message.attachment_count else ""
     notify_send(
-        recipients=others, title=f"{'【紧急】' if message.urgent else ''}新邮件：{message.subject}",
+        recipients=others,
+        title=f"{'【紧急】' if message.urgent else ''}新邮件：{message.subject}",
         body=f"{actor.unit.short_name}{actor.display_name}发来站内邮件{extra}。",
         link=reverse("messaging:open", args=[message.pk]),
         sms=message.urgent,  # mail is not an SMS matter unless the sender marked it urgent
@@ -277,20 +327,27 @@ def _notify_new_mail(actor: User, message: Message, people: list[User]) -> None:
 def _warnings(actor: User, resolution: Resolution, people: list[User], now: Any) -> list[str]:
     warnings = []
     if resolution.unreached:
-        warnings.append(f"以下单位目前没有在岗的文书，邮件未送达这些单位："
-                        f"{'、'.join(resolution.unreached)}。请改为直接发给这些单位的人员。")
+        warnings.append(
+            f"以下单位目前没有在岗的文书，邮件未送达这些单位："
+            f"{'、'.join(resolution.unreached)}。请改为直接发给这些单位的人员。"
+        )
     # Official mail is still delivered to a full mailbox (it must not bounce); its owner is
     # told, at most once a day, to clean up.
     full = set(selectors.over_quota_owners(owner_ids=[p.pk for p in people if p.pk != actor.pk]))
     if full:
         notify_send(
-            recipients=[p for p in people if p.pk in full], title="您的邮箱已超过配额",
+            recipients=[p for p in people if p.pk in full],
+            title="您的邮箱已超过配额",
             body="新邮件仍已送达，但在清理之前您无法发送邮件或保存草稿。"
-                 "请清理废件箱，或将旧邮件归档（归档的邮件不占用配额）。",
-            link=reverse("messaging:folder", args=[Folder.TRASH]), sms=False,
-            kind="mail_quota", dedupe_key=f"mail-quota:{timezone.localdate(now).isoformat()}")
-        warnings.append(f"邮件已送达；其中 {len(full)} 位收件人的邮箱已超过配额，"
-                        "系统已提醒其清理。")
+            "请清理废件箱，或将旧邮件归档（归档的邮件不占用配额）。",
+            link=reverse("messaging:folder", args=[Folder.TRASH]),
+            sms=False,
+            kind="mail_quota",
+            dedupe_key=f"mail-quota:{timezone.localdate(now).isoformat()}",
+        )
+        warnings.append(
+            f"邮件已送达；其中 {len(full)} 位收件人的邮箱已超过配额，系统已提醒其清理。"
+        )
     return warnings
 
 
@@ -301,12 +358,21 @@ def _freeze(message: Message, resolution: Resolution, now: Any) -> None:
     message.unreached = resolution.unreached
 
 
-def _store(*, actor: User, content: MailContent, draft: Message | None,
-           uploads: list[Upload], sending: bool) -> SendResult:
+def _store(
+    *,
+    actor: User,
+    content: MailContent,
+    draft: Message | None,
+    uploads: list[Upload],
+    sending: bool,
+) -> SendResult:
     now = timezone.now()
     _lock_mailbox(actor.pk)
-    message, draft_entry_id = (_locked_draft(actor, draft) if draft
-                               else (_new_message(actor, content.client_token, now), None))
+    message, draft_entry_id = (
+        _locked_draft(actor, draft)
+        if draft
+        else (_new_message(actor, content.client_token, now), None)
+    )
     kept = _kept(message if draft else None, content.keep_attachment_ids)
     resolution = None
     if sending:  # resolved again now: the clerks are those in post at this moment
@@ -320,8 +386,7 @@ def _store(*, actor: User, content: MailContent, draft: Message | None,
     if resolution is not None:
         _freeze(message, resolution, now)
     message.save()
-    entry = _sender_entry(message, actor, folder=Folder.SENT if sending else Folder.DRAFTS,
-                          now=now)
+    entry = _sender_entry(message, actor, folder=Folder.SENT if sending else Folder.DRAFTS, now=now)
     warnings: list[str] = []
     if resolution is not None:
         people = _deliver(message, resolution, now)
@@ -331,44 +396,66 @@ def _store(*, actor: User, content: MailContent, draft: Message | None,
     return SendResult(message=message, entry=entry, warnings=warnings)
 
 
-def _audit_store(actor: User, message: Message, resolution: Resolution | None,
-                 from_draft: bool) -> None:
-    details: dict[str, Any] = {"size": message.size, "attachments": message.attachment_count,
-                               "urgent": message.urgent, "from_draft": from_draft}
+def _audit_store(
+    actor: User, message: Message, resolution: Resolution | None, from_draft: bool
+) -> None:
+    details: dict[str, Any] = {
+        "size": message.size,
+        "attachments": message.attachment_count,
+        "urgent": message.urgent,
+        "from_draft": from_draft,
+    }
     if resolution is None:
         audit_record(actor=actor, action="mail.draft_saved", target=message, details=details)
         return
     kinds = [r.kind for r in resolution.reached]
-    details.update(recipients=len(kinds), to=kinds.count("to"), cc=kinds.count("cc"),
-                   bcc=kinds.count("bcc"), unreached=resolution.unreached,
-                   relation=message.relation)
+    details.update(
+        recipients=len(kinds),
+        to=kinds.count("to"),
+        cc=kinds.count("cc"),
+        bcc=kinds.count("bcc"),
+        unreached=resolution.unreached,
+        relation=message.relation,
+    )
     audit_record(actor=actor, action="mail.sent", target=message, details=details)
 
 
 # --- public services ---------------------------------------------------------------------
 
 
-def mail_send(*, actor: User, content: MailContent, draft_entry: MailboxEntry | None = None,
-              files: Sequence[FileItem] = ()) -> SendResult:
+def mail_send(
+    *,
+    actor: User,
+    content: MailContent,
+    draft_entry: MailboxEntry | None = None,
+    files: Sequence[FileItem] = (),
+) -> SendResult:
     """Send a new mail, or the draft behind ``draft_entry``, with new attachment files.
 
     Recipients are resolved and frozen now (one MailRecipient per person). Raises
     DomainError with a Chinese message; a refused attachment stores nothing at all."""
-    draft, uploads = _prepare(actor=actor, content=content, draft_entry=draft_entry,
-                              files=files, sending=True)
+    draft, uploads = _prepare(
+        actor=actor, content=content, draft_entry=draft_entry, files=files, sending=True
+    )
     with transaction.atomic():
         return _store(actor=actor, content=content, draft=draft, uploads=uploads, sending=True)
 
 
-def mail_draft_save(*, actor: User, content: MailContent,
-                    draft_entry: MailboxEntry | None = None,
-                    files: Sequence[FileItem] = ()) -> MailboxEntry:
+def mail_draft_save(
+    *,
+    actor: User,
+    content: MailContent,
+    draft_entry: MailboxEntry | None = None,
+    files: Sequence[FileItem] = (),
+) -> MailboxEntry:
     """Save a new draft, or change the one behind ``draft_entry``; returns its entry."""
-    draft, uploads = _prepare(actor=actor, content=content, draft_entry=draft_entry,
-                              files=files, sending=False)
+    draft, uploads = _prepare(
+        actor=actor, content=content, draft_entry=draft_entry, files=files, sending=False
+    )
     with transaction.atomic():
-        return _store(actor=actor, content=content, draft=draft, uploads=uploads,
-                      sending=False).entry
+        return _store(
+            actor=actor, content=content, draft=draft, uploads=uploads, sending=False
+        ).entry
 
 
 def _sent_original(actor: User, entry: MailboxEntry) -> Message:
@@ -389,9 +476,14 @@ def _prefixed(prefix: str, subject: str) -> str:
 def _quote(message: Message, heading: str) -> str:
     labels = message.address_labels or {}
     when = timezone.localtime(message.sent_at).strftime("%Y-%m-%d %H:%M") if message.sent_at else ""
-    lines = ["", "", f"—————— {heading} ——————",
-             f"发件人：{message.sender_unit_name} {message.sender_name}",
-             f"发送时间：{when}", f"收件人：{'；'.join(labels.get('to', []))}"]
+    lines = [
+        "",
+        "",
+        f"—————— {heading} ——————",
+        f"发件人：{message.sender_unit_name} {message.sender_name}",
+        f"发送时间：{when}",
+        f"收件人：{'；'.join(labels.get('to', []))}",
+    ]
     if labels.get("cc"):
         lines.append(f"抄送：{'；'.join(labels['cc'])}")
     lines += [f"主题：{message.subject}", "", message.body]
@@ -401,8 +493,11 @@ def _quote(message: Message, heading: str) -> str:
 def _reply_people(actor: User, entry: MailboxEntry, reply_all: bool) -> tuple[list[int], list[int]]:
     """Who a reply goes to: the sender (or, replying to one's own mail, its 收件人); with
     reply-all also the other 收件人 and the 抄送. 密送 recipients are never included."""
-    rows = list(entry.message.recipients.exclude(kind=MailRecipient.Kind.BCC)
-                .values_list("person_id", "kind"))
+    rows = list(
+        entry.message.recipients.exclude(kind=MailRecipient.Kind.BCC).values_list(
+            "person_id", "kind"
+        )
+    )
     to_people = [p for p, kind in rows if kind == MailRecipient.Kind.TO]
     cc_people = [p for p, kind in rows if kind == MailRecipient.Kind.CC]
     if entry.role == Role.SENDER:
@@ -415,23 +510,35 @@ def _reply_people(actor: User, entry: MailboxEntry, reply_all: bool) -> tuple[li
     return to, cc
 
 
-def _draft_from(*, actor: User, original: Message, content: MailContent, relation: str,
-                uploads: list[Upload]) -> MailboxEntry:
+def _draft_from(
+    *, actor: User, original: Message, content: MailContent, relation: str, uploads: list[Upload]
+) -> MailboxEntry:
     size = _text_size(content) + sum(u.stored_file.size for u in uploads)
     with transaction.atomic():
         _lock_mailbox(actor.pk)
         _check_quota(actor, size, exclude_entry_id=None, sending=False)
         now = timezone.now()
-        message = Message(sender=actor, sender_unit_id=actor.unit_id, parent=original,
-                          relation=relation, created_at=now, size=size,
-                          attachment_count=len(uploads))
+        message = Message(
+            sender=actor,
+            sender_unit_id=actor.unit_id,
+            parent=original,
+            relation=relation,
+            created_at=now,
+            size=size,
+            attachment_count=len(uploads),
+        )
         _fill(message, actor, content, now)
         message.save()
         MailAttachment.objects.bulk_create(
-            MailAttachment(message=message, upload=u, order=i) for i, u in enumerate(uploads))
+            MailAttachment(message=message, upload=u, order=i) for i, u in enumerate(uploads)
+        )
         entry = _sender_entry(message, actor, folder=Folder.DRAFTS, now=now)
-        audit_record(actor=actor, action=f"mail.{relation}_drafted", target=message,
-                     details={"parent": original.pk, "size": size, "attachments": len(uploads)})
+        audit_record(
+            actor=actor,
+            action=f"mail.{relation}_drafted",
+            target=message,
+            details={"parent": original.pk, "size": size, "attachments": len(uploads)},
+        )
     return entry
 
 
@@ -441,11 +548,14 @@ def mail_reply(*, actor: User, entry: MailboxEntry, reply_all: bool = False) -> 
     original = _sent_original(actor, entry)
     to, cc = _reply_people(actor, entry, reply_all)
     content = MailContent(
-        subject=_prefixed("回复：", original.subject), body=_quote(original, "原邮件"),
-        addressing=Addressing(to=AddressSet(people=tuple(to)), cc=AddressSet(people=tuple(cc))))
+        subject=_prefixed("回复：", original.subject),
+        body=_quote(original, "原邮件"),
+        addressing=Addressing(to=AddressSet(people=tuple(to)), cc=AddressSet(people=tuple(cc))),
+    )
     relation = Message.Relation.REPLY_ALL if reply_all else Message.Relation.REPLY
-    return _draft_from(actor=actor, original=original, content=content, relation=relation,
-                       uploads=[])
+    return _draft_from(
+        actor=actor, original=original, content=content, relation=relation, uploads=[]
+    )
 
 
 def mail_forward(*, actor: User, entry: MailboxEntry) -> MailboxEntry:
@@ -453,10 +563,16 @@ def mail_forward(*, actor: User, entry: MailboxEntry) -> MailboxEntry:
     uploaded again (the stored content is shared)."""
     original = _sent_original(actor, entry)
     uploads = [a.upload for a in original.attachments.select_related("upload__stored_file")]
-    content = MailContent(subject=_prefixed("转发：", original.subject),
-                          body=_quote(original, "转发的邮件"))
-    return _draft_from(actor=actor, original=original, content=content,
-                       relation=Message.Relation.FORWARD, uploads=uploads)
+    content = MailContent(
+        subject=_prefixed("转发：", original.subject), body=_quote(original, "转发的邮件")
+    )
+    return _draft_from(
+        actor=actor,
+        original=original,
+        content=content,
+        relation=Message.Relation.FORWARD,
+        uploads=uploads,
+    )
 
 
 def mail_mark_read(*, actor: User, entry: MailboxEntry) -> MailboxEntry:
@@ -470,16 +586,20 @@ def mail_mark_read(*, actor: User, entry: MailboxEntry) -> MailboxEntry:
     with transaction.atomic():
         MailboxEntry.objects.filter(pk=entry.pk, read_at__isnull=True).update(read_at=now)
         if entry.role == Role.RECIPIENT:
-            MailRecipient.objects.filter(message_id=entry.message_id, person_id=actor.pk,
-                                         read_at__isnull=True).update(read_at=now)
+            MailRecipient.objects.filter(
+                message_id=entry.message_id, person_id=actor.pk, read_at__isnull=True
+            ).update(read_at=now)
     entry.refresh_from_db(fields=["read_at"])
     return entry
 
 
 def _locked_entries(actor: User, ids: list[int]) -> list[MailboxEntry]:
-    locked = list(MailboxEntry.objects.select_for_update(of=("self",))
-                  .select_related("message").filter(pk__in=ids, owner_id=actor.pk)
-                  .order_by("pk"))
+    locked = list(
+        MailboxEntry.objects.select_for_update(of=("self",))
+        .select_related("message")
+        .filter(pk__in=ids, owner_id=actor.pk)
+        .order_by("pk")
+    )
     if len(locked) != len(ids):
         raise NotFound("所选邮件中有的已不在您的邮箱中（可能已被删除），请刷新后重试。")
     return locked
@@ -498,8 +618,12 @@ def _delete_for_good(entries: list[MailboxEntry]) -> None:
     """Remove these copies; a message whose last copy goes is removed with its receipts. The
     attachments' stored content stays (it is shared by content hash with other mail)."""
     message_ids = sorted({e.message_id for e in entries})
-    list(Message.objects.select_for_update().filter(pk__in=message_ids).order_by("pk")
-         .values_list("pk", flat=True))  # others deleting their copies queue behind us
+    list(
+        Message.objects.select_for_update()
+        .filter(pk__in=message_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )  # others deleting their copies queue behind us
     MailboxEntry.objects.filter(pk__in=[e.pk for e in entries]).delete()
     Message.objects.filter(pk__in=message_ids).exclude(
         pk__in=MailboxEntry.objects.filter(message_id__in=message_ids).values("message_id")
@@ -523,7 +647,8 @@ def mail_act(*, actor: User, entries: Sequence[MailboxEntry], action: str) -> in
                 subject = entry.message.subject or "（无主题）"
                 raise Conflict(
                     f"邮件“{subject}”在“{entry.get_folder_display()}”中，"
-                    f"不能{ACTION_LABELS[action]}。页面可能已过期，请刷新后查看。")
+                    f"不能{ACTION_LABELS[action]}。页面可能已过期，请刷新后查看。"
+                )
         if action == "delete":
             _delete_for_good(locked)
         else:
@@ -533,9 +658,15 @@ def mail_act(*, actor: User, entries: Sequence[MailboxEntry], action: str) -> in
                 entry.previous_folder = entry.folder if action == "trash" else ""
                 entry.folder, entry.moved_at = destination, now
             MailboxEntry.objects.bulk_update(locked, ["folder", "previous_folder", "moved_at"])
-        audit_record(actor=actor, action=f"mail.{action}", details={
-            "count": len(locked), "entries": ids[:200],
-            "messages": sorted({e.message_id for e in locked})[:200]})
+        audit_record(
+            actor=actor,
+            action=f"mail.{action}",
+            details={
+                "count": len(locked),
+                "entries": ids[:200],
+                "messages": sorted({e.message_id for e in locked})[:200],
+            },
+        )
     return len(locked)
 
 

@@ -35,9 +35,15 @@ KIND_LABELS = {"to": "收件人", "cc": "抄送", "bcc": "密送"}
 
 def _folders(viewer: Any, current: str) -> list[dict[str, Any]]:
     unread = selectors.unread_count(viewer=viewer)
-    return [{"value": value, "label": label, "current": value == current,
-             "unread": unread if value == Folder.INBOX else 0}
-            for value, label in Folder.choices]
+    return [
+        {
+            "value": value,
+            "label": label,
+            "current": value == current,
+            "unread": unread if value == Folder.INBOX else 0,
+        }
+        for value, label in Folder.choices
+    ]
 
 
 @require_GET
@@ -52,18 +58,28 @@ def folder(request: AuthedRequest, folder: str) -> HttpResponse:
     entries = selectors.folder_entries(viewer=request.user, folder=folder)
     page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
     actions = [(a, ACTION_LABELS[a]) for a, (sources, _) in ACTIONS.items() if folder in sources]
-    return render(request, "messaging/pages/folder.html", {
-        "folder": folder, "folder_label": Folder(folder).label, "page": page,
-        "folders": _folders(request.user, folder), "actions": actions,
-        "usage": selectors.quota_usage(viewer=request.user),
-    })
+    return render(
+        request,
+        "messaging/pages/folder.html",
+        {
+            "folder": folder,
+            "folder_label": Folder(folder).label,
+            "page": page,
+            "folders": _folders(request.user, folder),
+            "actions": actions,
+            "usage": selectors.quota_usage(viewer=request.user),
+        },
+    )
 
 
-def _address_forms(request: AuthedRequest, choices: dict[str, Any],
-                   initial: dict[str, Any] | None = None) -> dict[str, AddressForm]:
+def _address_forms(
+    request: AuthedRequest, choices: dict[str, Any], initial: dict[str, Any] | None = None
+) -> dict[str, AddressForm]:
     data = request.POST if request.method == "POST" else None
-    return {kind: AddressForm(data, prefix=kind, choices=choices,
-                              initial=(initial or {}).get(kind)) for kind in KINDS}
+    return {
+        kind: AddressForm(data, prefix=kind, choices=choices, initial=(initial or {}).get(kind))
+        for kind in KINDS
+    }
 
 
 def _has_addresses(form: AddressForm) -> bool:
@@ -74,16 +90,19 @@ def _has_addresses(form: AddressForm) -> bool:
     return any(form.initial.get(name) for name in form.fields) if form.initial else False
 
 
-def _submit(request: AuthedRequest, form: ComposeForm, addressing: Addressing,
-            entry: MailboxEntry | None) -> HttpResponse:
+def _submit(
+    request: AuthedRequest, form: ComposeForm, addressing: Addressing, entry: MailboxEntry | None
+) -> HttpResponse:
     content = form.content(addressing)
     if request.POST.get("do") == "save":
-        saved = services.mail_draft_save(actor=request.user, content=content, draft_entry=entry,
-                                         files=form.attachment_files())
+        saved = services.mail_draft_save(
+            actor=request.user, content=content, draft_entry=entry, files=form.attachment_files()
+        )
         messages.success(request, "草稿已保存。")
         return redirect("messaging:edit", saved.pk)
-    result = services.mail_send(actor=request.user, content=content, draft_entry=entry,
-                                files=form.attachment_files())
+    result = services.mail_send(
+        actor=request.user, content=content, draft_entry=entry, files=form.attachment_files()
+    )
     messages.success(request, f"邮件已发送，送达 {result.message.recipients.count()} 人。")
     for warning in result.warnings:
         messages.warning(request, warning)
@@ -108,16 +127,28 @@ def _compose(request: AuthedRequest, entry: MailboxEntry | None) -> HttpResponse
         else:
             error, status = "请检查下面标出的内容。", 400
     else:
-        initial = ({"subject": draft.subject, "body": draft.body, "urgent": draft.urgent}
-                   if draft else {})
+        initial = (
+            {"subject": draft.subject, "body": draft.body, "urgent": draft.urgent} if draft else {}
+        )
         form = ComposeForm(initial=initial, attachments=attachments)
         forms = _address_forms(request, choices, draft.addressing if draft else None)
-    return render(request, "messaging/pages/compose.html", {
-        "form": form, "error": error, "status": status,
-        "address_forms": [(KIND_LABELS[k], k, forms[k], _has_addresses(forms[k])) for k in KINDS],
-        "entry": entry, "draft": draft, "usage": selectors.quota_usage(viewer=viewer),
-        "folders": _folders(viewer, Folder.DRAFTS if draft else ""),
-    }, status=status)
+    return render(
+        request,
+        "messaging/pages/compose.html",
+        {
+            "form": form,
+            "error": error,
+            "status": status,
+            "address_forms": [
+                (KIND_LABELS[k], k, forms[k], _has_addresses(forms[k])) for k in KINDS
+            ],
+            "entry": entry,
+            "draft": draft,
+            "usage": selectors.quota_usage(viewer=viewer),
+            "folders": _folders(viewer, Folder.DRAFTS if draft else ""),
+        },
+        status=status,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -140,18 +171,26 @@ def view(request: AuthedRequest, pk: int) -> HttpResponse:
     if entry.folder == Folder.DRAFTS:
         return redirect("messaging:edit", entry.pk)
     entry = services.mail_mark_read(actor=viewer, entry=entry)
-    actions = [(a, ACTION_LABELS[a]) for a, (sources, _) in ACTIONS.items()
-               if entry.folder in sources]
+    actions = [
+        (a, ACTION_LABELS[a]) for a, (sources, _) in ACTIONS.items() if entry.folder in sources
+    ]
     receipts = selectors.receipts(viewer=viewer, entry=entry)
-    return render(request, "messaging/pages/message.html", {
-        "entry": entry, "message": entry.message, "actions": actions,
-        "labels": selectors.visible_labels(viewer=viewer, entry=entry),
-        "receipts": receipts, "read_count": sum(1 for r in receipts if r.read_at),
-        "mine": selectors.my_recipient_row(viewer=viewer, entry=entry),
-        "attachments": selectors.attachments_of(viewer=viewer, entry=entry),
-        "folders": _folders(viewer, entry.folder),
-        "sent": entry.message.sent_at is not None,
-    })
+    return render(
+        request,
+        "messaging/pages/message.html",
+        {
+            "entry": entry,
+            "message": entry.message,
+            "actions": actions,
+            "labels": selectors.visible_labels(viewer=viewer, entry=entry),
+            "receipts": receipts,
+            "read_count": sum(1 for r in receipts if r.read_at),
+            "mine": selectors.my_recipient_row(viewer=viewer, entry=entry),
+            "attachments": selectors.attachments_of(viewer=viewer, entry=entry),
+            "folders": _folders(viewer, entry.folder),
+            "sent": entry.message.sent_at is not None,
+        },
+    )
 
 
 @require_GET
@@ -192,8 +231,9 @@ def bulk_act(request: AuthedRequest, folder: str) -> HttpResponse:
         messages.error(request, "请先勾选要操作的邮件。")
         return redirect("messaging:folder", folder)
     entries = [selectors.entry_get(viewer=request.user, entry_id=i) for i in ids[:PER_PAGE]]
-    count = services.mail_act(actor=request.user, entries=entries,
-                              action=form.cleaned_data["action"])
+    count = services.mail_act(
+        actor=request.user, entries=entries, action=form.cleaned_data["action"]
+    )
     messages.success(request, f"已{ACTION_LABELS[form.cleaned_data['action']]} {count} 封邮件。")
     return redirect("messaging:folder", folder)
 
@@ -202,8 +242,9 @@ def bulk_act(request: AuthedRequest, folder: str) -> HttpResponse:
 @login_required
 def empty_trash(request: AuthedRequest) -> HttpResponse:
     count = services.mail_empty_trash(actor=request.user)
-    messages.success(request, f"已彻底删除废件箱中的 {count} 封邮件。" if count
-                     else "废件箱是空的。")
+    messages.success(
+        request, f"已彻底删除废件箱中的 {count} 封邮件。" if count else "废件箱是空的。"
+    )
     return redirect("messaging:folder", Folder.TRASH)
 
 
@@ -255,6 +296,13 @@ def search(request: AuthedRequest) -> HttpResponse:
             page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
         else:
             status = 400
-    return render(request, "messaging/pages/search.html", {
-        "form": form, "page": page, "folders": _folders(request.user, ""),
-    }, status=status)
+    return render(
+        request,
+        "messaging/pages/search.html",
+        {
+            "form": form,
+            "page": page,
+            "folders": _folders(request.user, ""),
+        },
+        status=status,
+    )

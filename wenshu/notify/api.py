@@ -107,7 +107,9 @@ def notification_read(request: HttpRequest, notification_id: int) -> Notificatio
 def outbox_list(request: HttpRequest, q: Query[OutboxQuery]) -> dict[str, Any]:
     items = selectors.outbox_messages(
         viewer=request.auth,  # type: ignore[attr-defined]
-        status=q.status, date_from=q.date_from, date_to=q.date_to,
+        status=q.status,
+        date_from=q.date_from,
+        date_to=q.date_to,
     )
     return {"count": items.count(), "items": list(items[q.offset : q.offset + q.limit])}
 

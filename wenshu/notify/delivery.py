@@ -46,7 +46,9 @@ def outbox_claim(*, message_id: int, worker: str, now: datetime | None = None) -
     """Take a due message for `worker`. True only for the one caller whose UPDATE changed it."""
     now = now or timezone.now()
     changed = OutboxMessage.objects.filter(
-        pk=message_id, status__in=sources_for(S.SENDING), next_attempt_at__lte=now,
+        pk=message_id,
+        status__in=sources_for(S.SENDING),
+        next_attempt_at__lte=now,
     ).update(status=S.SENDING, claimed_by=worker, claimed_at=now, attempts=F("attempts") + 1)
     return changed == 1
 
@@ -54,11 +56,14 @@ def outbox_claim(*, message_id: int, worker: str, now: datetime | None = None) -
 def _finish(message_id: int, worker: str, target: str, **fields: object) -> bool:
     """Leave `sending` for `target`, only if this worker still holds the claim."""
     changed = OutboxMessage.objects.filter(
-        pk=message_id, status__in=sources_for(target), claimed_by=worker,
+        pk=message_id,
+        status__in=sources_for(target),
+        claimed_by=worker,
     ).update(status=target, **fields)
     if changed != 1:
-        logger.warning("短信#%s 已不归 %s 处理（可能已被回收），结果 %s 未记录",
-                       message_id, worker, target)
+        logger.warning(
+            "短信#%s 已不归 %s 处理（可能已被回收），结果 %s 未记录", message_id, worker, target
+        )
     return changed == 1
 
 
@@ -66,8 +71,12 @@ def _give_up(message: OutboxMessage, worker: str, error: str) -> bool:
     with transaction.atomic():
         done = _finish(message.pk, worker, S.DEAD, last_error=error)
         if done:
-            details = {"kind": message.kind, "to": message.masked_to,
-                       "attempts": message.attempts, "error": error}
+            details = {
+                "kind": message.kind,
+                "to": message.masked_to,
+                "attempts": message.attempts,
+                "error": error,
+            }
             audit_record(actor=None, action="notify.sms_dead", target=message, details=details)
     return done
 
@@ -92,8 +101,14 @@ def outbox_deliver_one(*, message_id: int, gateway: SmsGateway, worker: str) -> 
     except Exception as exc:  # any carrier fault, even a bug in its adapter, is a failed attempt
         logger.warning("短信#%s 第%s次发送失败：%s", message_id, message.attempts, exc)
         return _record_failure(message, worker, (str(exc) or type(exc).__name__)[:500])
-    _finish(message_id, worker, S.SENT, sent_at=timezone.now(), carrier_id=str(carrier_id)[:100],
-            last_error="")
+    _finish(
+        message_id,
+        worker,
+        S.SENT,
+        sent_at=timezone.now(),
+        carrier_id=str(carrier_id)[:100],
+        last_error="",
+    )
     return S.SENT
 
 
@@ -106,8 +121,13 @@ def outbox_reclaim_stuck(*, now: datetime | None = None) -> int:
         if message.attempts >= MAX_ATTEMPTS:
             reclaimed += _give_up(message, message.claimed_by, STUCK_REASON)
         else:
-            reclaimed += _finish(message.pk, message.claimed_by, S.FAILED,
-                                 last_error=STUCK_REASON, next_attempt_at=now)
+            reclaimed += _finish(
+                message.pk,
+                message.claimed_by,
+                S.FAILED,
+                last_error=STUCK_REASON,
+                next_attempt_at=now,
+            )
     return reclaimed
 
 

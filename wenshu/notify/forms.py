@@ -9,14 +9,20 @@ from wenshu.notify.models import OutboxMessage
 
 class OutboxFilterForm(forms.Form):
     status = forms.ChoiceField(
-        label="状态", required=False, choices=[("", "全部"), *OutboxMessage.Status.choices],
+        label="状态",
+        required=False,
+        choices=[("", "全部"), *OutboxMessage.Status.choices],
     )
     date_from = forms.DateField(
-        label="开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label="开始日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "请输入正确的日期，例如 2026-03-01。"},
     )
     date_to = forms.DateField(
-        label="结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label="结束日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "请输入正确的日期，例如 2026-03-31。"},
     )
 

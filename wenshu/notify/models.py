@@ -15,7 +15,9 @@ class Notification(models.Model):
     """One message in a person's "我的通知" list."""
 
     recipient = models.ForeignKey(
-        "accounts.User", verbose_name="接收人", on_delete=models.CASCADE,
+        "accounts.User",
+        verbose_name="接收人",
+        on_delete=models.CASCADE,
         related_name="notifications",
     )
     kind = models.CharField("类别", max_length=40, default="general")
@@ -44,19 +46,23 @@ class OutboxMessage(models.Model):
     """One SMS waiting for, or done with, delivery through the gateway."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "待发送"        # queued (or put back by an administrator)
-        SENDING = "sending", "发送中"        # claimed by one worker; reclaimed if it stays too long
-        SENT = "sent", "已发送"              # the gateway accepted it; final
-        FAILED = "failed", "失败待重试"      # the last attempt failed; retried at next_attempt_at
-        DEAD = "dead", "已放弃"              # attempts exhausted; only an administrator revives it
+        PENDING = "pending", "待发送"  # queued (or put back by an administrator)
+        SENDING = "sending", "发送中"  # claimed by one worker; reclaimed if it stays too long
+        SENT = "sent", "已发送"  # the gateway accepted it; final
+        FAILED = "failed", "失败待重试"  # the last attempt failed; retried at next_attempt_at
+        DEAD = "dead", "已放弃"  # attempts exhausted; only an administrator revives it
 
     class Channel(models.TextChoices):
         SMS = "sms", "短信"
 
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.SMS)
     recipient = models.ForeignKey(
-        "accounts.User", verbose_name="接收人", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "accounts.User",
+        verbose_name="接收人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     to_address = models.CharField("手机号码", max_length=20)
     body = models.TextField("短信内容")
@@ -78,7 +84,8 @@ class OutboxMessage(models.Model):
         indexes = (
             # The sweep's query: due rows that a worker may claim.
             models.Index(
-                fields=["next_attempt_at"], name="notify_outbox_due",
+                fields=["next_attempt_at"],
+                name="notify_outbox_due",
                 condition=Q(status__in=["pending", "failed"]),
             ),
             models.Index(fields=["status", "created_at"], name="notify_outbox_status"),

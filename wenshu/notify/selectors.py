@@ -47,8 +47,11 @@ def _require_outbox_reader(viewer: Any) -> None:
 
 
 def outbox_messages(
-    *, viewer: Any, status: str | None = None,
-    date_from: date | None = None, date_to: date | None = None,
+    *,
+    viewer: Any,
+    status: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
 ) -> QuerySet[OutboxMessage]:
     """The SMS outbox, newest first; dates are days in the city's time zone."""
     _require_outbox_reader(viewer)

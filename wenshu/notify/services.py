@@ -55,22 +55,47 @@ def sms_text(title: str, body: str) -> str:
     return text if len(text) <= SMS_MAX_CHARS else text[: SMS_MAX_CHARS - 1] + "…"
 
 
-def _create_inapp(people: Sequence[User], *, title: str, body: str, link: str, kind: str,
-                  dedupe_key: str | None, now: Any) -> None:
+def _create_inapp(
+    people: Sequence[User],
+    *,
+    title: str,
+    body: str,
+    link: str,
+    kind: str,
+    dedupe_key: str | None,
+    now: Any,
+) -> None:
     rows = [
-        Notification(recipient=p, kind=kind, title=title[:200], body=body, link=link,
-                     created_at=now, dedupe_key=_key(dedupe_key, p))
-        for p in people if p.notify_inapp
+        Notification(
+            recipient=p,
+            kind=kind,
+            title=title[:200],
+            body=body,
+            link=link,
+            created_at=now,
+            dedupe_key=_key(dedupe_key, p),
+        )
+        for p in people
+        if p.notify_inapp
     ]
     Notification.objects.bulk_create(rows, ignore_conflicts=dedupe_key is not None)
 
 
-def _queue_sms(people: Sequence[User], *, text: str, kind: str, dedupe_key: str | None,
-               now: Any) -> list[int]:
+def _queue_sms(
+    people: Sequence[User], *, text: str, kind: str, dedupe_key: str | None, now: Any
+) -> list[int]:
     rows = [
-        OutboxMessage(recipient=p, to_address=p.mobile.strip(), body=text, kind=kind,
-                      created_at=now, next_attempt_at=now, dedupe_key=_key(dedupe_key, p))
-        for p in people if p.notify_sms and p.mobile.strip()
+        OutboxMessage(
+            recipient=p,
+            to_address=p.mobile.strip(),
+            body=text,
+            kind=kind,
+            created_at=now,
+            next_attempt_at=now,
+            dedupe_key=_key(dedupe_key, p),
+        )
+        for p in people
+        if p.notify_sms and p.mobile.strip()
     ]
     if dedupe_key is None:
         return [row.pk for row in OutboxMessage.objects.bulk_create(rows)]
@@ -102,8 +127,14 @@ def _deliver_after_commit(ids: list[int]) -> None:
 
 
 def notify_send(
-    *, recipients: Iterable[User], title: str, body: str, link: str = "", sms: bool = True,
-    kind: str = "general", dedupe_key: str | None = None,
+    *,
+    recipients: Iterable[User],
+    title: str,
+    body: str,
+    link: str = "",
+    sms: bool = True,
+    kind: str = "general",
+    dedupe_key: str | None = None,
 ) -> None:
     """Notify active people in-app (if they accept it) and by SMS (if `sms`, they accept it and
     have a mobile number). Call inside the caller's transaction; delivery starts after commit.
@@ -114,11 +145,13 @@ def notify_send(
         return
     now = timezone.now()
     with transaction.atomic():
-        _create_inapp(people, title=title, body=body, link=link, kind=kind,
-                      dedupe_key=dedupe_key, now=now)
+        _create_inapp(
+            people, title=title, body=body, link=link, kind=kind, dedupe_key=dedupe_key, now=now
+        )
         if sms:
-            ids = _queue_sms(people, text=sms_text(title, body), kind=kind,
-                             dedupe_key=dedupe_key, now=now)
+            ids = _queue_sms(
+                people, text=sms_text(title, body), kind=kind, dedupe_key=dedupe_key, now=now
+            )
             _deliver_after_commit(ids)
 
 
@@ -131,12 +164,26 @@ def role_holders(*, role: Role | str, unit: Any = None) -> list[User]:
 
 
 def notify_role(
-    *, role: Role | str, unit: Any = None, title: str, body: str, link: str = "", sms: bool = True,
-    kind: str = "general", dedupe_key: str | None = None,
+    *,
+    role: Role | str,
+    unit: Any = None,
+    title: str,
+    body: str,
+    link: str = "",
+    sms: bool = True,
+    kind: str = "general",
+    dedupe_key: str | None = None,
 ) -> None:
     """notify_send to every active holder of `role` (city-wide when `unit` is None)."""
-    notify_send(recipients=role_holders(role=role, unit=unit), title=title, body=body, link=link,
-                sms=sms, kind=kind, dedupe_key=dedupe_key)
+    notify_send(
+        recipients=role_holders(role=role, unit=unit),
+        title=title,
+        body=body,
+        link=link,
+        sms=sms,
+        kind=kind,
+        dedupe_key=dedupe_key,
+    )
 
 
 def notification_mark_read(*, viewer: User, notification: Notification) -> Notification:
@@ -172,9 +219,14 @@ def outbox_retry(*, actor: User, message: OutboxMessage) -> OutboxMessage:
         previous = {"attempts": locked.attempts, "last_error": locked.last_error}
         locked.status, locked.attempts, locked.next_attempt_at = target, 0, timezone.now()
         locked.claimed_by, locked.claimed_at = "", None
-        locked.save(update_fields=["status", "attempts", "next_attempt_at",
-                                   "claimed_by", "claimed_at"])
-        audit_record(actor=actor, action="notify.sms_retry", target=locked,
-                     details={"kind": locked.kind, "to": locked.masked_to, **previous})
+        locked.save(
+            update_fields=["status", "attempts", "next_attempt_at", "claimed_by", "claimed_at"]
+        )
+        audit_record(
+            actor=actor,
+            action="notify.sms_retry",
+            target=locked,
+            details={"kind": locked.kind, "to": locked.masked_to, **previous},
+        )
         _deliver_after_commit([locked.pk])
     return locked

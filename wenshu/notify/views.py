@@ -77,8 +77,10 @@ def outbox_list(request: HttpRequest) -> HttpResponse:
         return render(request, "notify/pages/outbox.html", {"form": form, "page": None}, status=400)
     filters = form.cleaned_data if request.GET else {}
     items = selectors.outbox_messages(
-        viewer=request.user, status=filters.get("status") or None,
-        date_from=filters.get("date_from"), date_to=filters.get("date_to"),
+        viewer=request.user,
+        status=filters.get("status") or None,
+        date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"),
     )
     page = Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "notify/pages/outbox.html", {"form": form, "page": page})

@@ -13,8 +13,9 @@ from wenshu.lib.errors import Conflict
 _USER = settings.AUTH_USER_MODEL
 
 
-def check_transition(table: dict[str, frozenset[str]], labels: dict[str, str], current: str,
-                     target: str, what: str) -> None:
+def check_transition(
+    table: dict[str, frozenset[str]], labels: dict[str, str], current: str, target: str, what: str
+) -> None:
     """Raise Conflict (in Chinese) unless `current → target` is in the transitions table."""
     if target not in table.get(current, frozenset()):
         raise Conflict(
@@ -35,9 +36,9 @@ class Unit(models.Model):
         OTHER = "other", "其他"
 
     class Status(models.TextChoices):
-        APPLIED = "applied", "申请中"          # filed with the superior's opinion
-        REJECTED = "rejected", "未通过"        # the digital office declined the application
-        REGISTERED = "registered", "已注册"    # in the exchange directory, may log in
+        APPLIED = "applied", "申请中"  # filed with the superior's opinion
+        REJECTED = "rejected", "未通过"  # the digital office declined the application
+        REGISTERED = "registered", "已注册"  # in the exchange directory, may log in
         DEREGISTERED = "deregistered", "已注销"  # out of the directory, people disabled
 
     # The city digital office (市数字办) runs the system; exactly one unit has this flag.
@@ -46,11 +47,18 @@ class Unit(models.Model):
     short_name = models.CharField("单位简称", max_length=60)
     agency_code = models.CharField("机关代字", max_length=30, blank=True)
     superior = models.ForeignKey(
-        "self", verbose_name="上级主管单位", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="subordinates",
+        "self",
+        verbose_name="上级主管单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="subordinates",
     )
     kind = models.CharField(
-        "单位类别", max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT,
+        "单位类别",
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.DEPARTMENT,
     )
     contact_person = models.CharField("联系人", max_length=60, blank=True)
     contact_phone = models.CharField("联系电话", max_length=40, blank=True)
@@ -61,7 +69,11 @@ class Unit(models.Model):
     registered_at = models.DateTimeField(null=True, blank=True)
     deregistered_at = models.DateTimeField(null=True, blank=True)
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -75,7 +87,8 @@ class Unit(models.Model):
                 name="unit_live_full_name_unique",
             ),
             models.UniqueConstraint(
-                fields=["is_digital_office"], condition=Q(is_digital_office=True),
+                fields=["is_digital_office"],
+                condition=Q(is_digital_office=True),
                 name="one_digital_office",
             ),
         )
@@ -134,7 +147,9 @@ class UnitName(models.Model):
         ordering = ("unit_id", "valid_from")
         constraints = (
             models.UniqueConstraint(
-                fields=["unit"], condition=Q(valid_to__isnull=True), name="one_current_name",
+                fields=["unit"],
+                condition=Q(valid_to__isnull=True),
+                name="one_current_name",
             ),
         )
 
@@ -153,8 +168,12 @@ class Department(models.Model):
     # S4 art. 6: each department names an information officer (部门信息员) who sends and
     # receives its office information.
     info_officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="部门信息员", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="info_officer_of",
+        settings.AUTH_USER_MODEL,
+        verbose_name="部门信息员",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="info_officer_of",
     )
 
     class Meta:
@@ -185,11 +204,12 @@ class UnitGroup(models.Model):
 
 # --- Requests of the unit lifecycle (S1 art. 8, 10) -------------------------------------
 
+
 class RequestStatus(models.TextChoices):
-    PENDING = "pending", "待审核"        # filed, waiting for the digital office
-    APPROVED = "approved", "已办理"      # approved and carried out
-    REJECTED = "rejected", "已退回"      # the digital office refused it, with a reason
-    WITHDRAWN = "withdrawn", "已撤回"    # withdrawn by its filer, or void because the unit ended
+    PENDING = "pending", "待审核"  # filed, waiting for the digital office
+    APPROVED = "approved", "已办理"  # approved and carried out
+    REJECTED = "rejected", "已退回"  # the digital office refused it, with a reason
+    WITHDRAWN = "withdrawn", "已撤回"  # withdrawn by its filer, or void because the unit ended
 
 
 # Rename and deregistration requests share one small machine: only a pending request moves.
@@ -222,7 +242,11 @@ class UnitApplication(models.Model):
     planned_admin_post = models.CharField("拟任系统管理员职务", max_length=60, blank=True)
     planned_admin_phone = models.CharField("拟任系统管理员联系电话", max_length=40, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_reason = models.TextField("审核意见", blank=True)
@@ -240,7 +264,9 @@ class RenameRequest(models.Model):
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="rename_requests")
     status = models.CharField(
-        max_length=20, choices=RequestStatus.choices, default=RequestStatus.PENDING,
+        max_length=20,
+        choices=RequestStatus.choices,
+        default=RequestStatus.PENDING,
     )
     old_full_name = models.CharField("原全称", max_length=200)
     old_short_name = models.CharField("原简称", max_length=60)
@@ -249,7 +275,9 @@ class RenameRequest(models.Model):
     new_agency_code = models.CharField("新机关代字", max_length=30, blank=True)
     letter_ref = models.CharField("来函文号", max_length=100, blank=True)
     new_admin = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="新系统管理员", on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name="新系统管理员",
+        on_delete=models.PROTECT,
         related_name="+",
     )
     kept_people = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
@@ -258,7 +286,11 @@ class RenameRequest(models.Model):
     requested_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField("意见", blank=True)
@@ -267,7 +299,9 @@ class RenameRequest(models.Model):
         ordering = ("-requested_at", "-id")
         constraints = (
             models.UniqueConstraint(
-                fields=["unit"], condition=Q(status="pending"), name="one_pending_rename_per_unit",
+                fields=["unit"],
+                condition=Q(status="pending"),
+                name="one_pending_rename_per_unit",
             ),
         )
 
@@ -275,8 +309,9 @@ class RenameRequest(models.Model):
         return f"名称变更：{self.old_full_name} → {self.new_full_name}"
 
     def move_to(self, target: str) -> None:
-        check_transition(REQUEST_TRANSITIONS, dict(RequestStatus.choices), self.status, target,
-                         "该名称变更申请")
+        check_transition(
+            REQUEST_TRANSITIONS, dict(RequestStatus.choices), self.status, target, "该名称变更申请"
+        )
         self.status = target
 
 
@@ -316,18 +351,28 @@ class Deregistration(models.Model):
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="deregistrations")
     status = models.CharField(
-        max_length=20, choices=RequestStatus.choices, default=RequestStatus.PENDING,
+        max_length=20,
+        choices=RequestStatus.choices,
+        default=RequestStatus.PENDING,
     )
     reason = models.TextField("注销原因")
     disposal = models.CharField("文件处理方式", max_length=20, choices=Disposal.choices)
     disposal_note = models.TextField("文件处理说明", blank=True)
     merge = models.ForeignKey(
-        UnitMerge, null=True, blank=True, on_delete=models.PROTECT, related_name="deregistrations",
+        UnitMerge,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deregistrations",
     )
     requested_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField("审核意见", blank=True)
@@ -336,7 +381,8 @@ class Deregistration(models.Model):
         ordering = ("-requested_at", "-id")
         constraints = (
             models.UniqueConstraint(
-                fields=["unit"], condition=Q(status="pending"),
+                fields=["unit"],
+                condition=Q(status="pending"),
                 name="one_pending_deregistration_per_unit",
             ),
         )
@@ -345,6 +391,7 @@ class Deregistration(models.Model):
         return f"注销：{self.unit.full_name}"
 
     def move_to(self, target: str) -> None:
-        check_transition(REQUEST_TRANSITIONS, dict(RequestStatus.choices), self.status, target,
-                         "该注销申请")
+        check_transition(
+            REQUEST_TRANSITIONS, dict(RequestStatus.choices), self.status, target, "该注销申请"
+        )
         self.status = target

@@ -38,5 +38,6 @@ register_nav(NavItem(SECTION, "本单位信息", "org:my_unit", order=30, visibl
 register_nav(NavItem(SECTION, "部门管理", "org:departments", order=40, visible=_unit_admin))
 register_nav(NavItem(SECTION, "单位目录", "org:directory", order=50))
 register_nav(NavItem(SECTION, "单位分组", "org:groups", order=60))
-register_counter(Counter("待审核单位申请", "org:pending", count=_pending_count, order=40,
-                         visible=_city_admin))
+register_counter(
+    Counter("待审核单位申请", "org:pending", count=_pending_count, order=40, visible=_city_admin)
+)

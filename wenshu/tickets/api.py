@@ -177,22 +177,50 @@ class StatsOut(Schema):
 def _out(t: Ticket) -> dict[str, Any]:
     unit = t.unit if t.unit_id else None
     return {
-        **{f: getattr(t, f) for f in (
-            "source", "system_source", "reporter_id", "unit_id", "category", "urgency",
-            "summary", "details", "affected", "related_ref", "status", "reported_at",
-            "reached_office_at", "due_at", "acknowledged_at", "resolved_at", "closed_at",
-            "breached_at", "resolution", "proposed_solution")},
-        "id": t.pk, "reporter_name": t.reporter_label,
+        **{
+            f: getattr(t, f)
+            for f in (
+                "source",
+                "system_source",
+                "reporter_id",
+                "unit_id",
+                "category",
+                "urgency",
+                "summary",
+                "details",
+                "affected",
+                "related_ref",
+                "status",
+                "reported_at",
+                "reached_office_at",
+                "due_at",
+                "acknowledged_at",
+                "resolved_at",
+                "closed_at",
+                "breached_at",
+                "resolution",
+                "proposed_solution",
+            )
+        },
+        "id": t.pk,
+        "reporter_name": t.reporter_label,
         "unit_name": unit.full_name if unit is not None else "",
-        "category_label": t.get_category_display(), "urgency_label": t.get_urgency_display(),
+        "category_label": t.get_category_display(),
+        "urgency_label": t.get_urgency_display(),
         "status_label": t.get_status_display(),
     }
 
 
 def _event(e: TicketEvent) -> EventOut:
-    return EventOut(at=e.at, kind=e.kind, kind_label=e.get_kind_display(),
-                    actor_name=e.actor_label, from_status=e.from_status, to_status=e.to_status,
-                    text=e.text)
+    return EventOut(
+        at=e.at,
+        kind=e.kind,
+        kind_label=e.get_kind_display(),
+        actor_name=e.actor_label,
+        from_status=e.from_status,
+        to_status=e.to_status,
+        text=e.text,
+    )
 
 
 def _attachment(a: TicketAttachment) -> AttachmentOut:
@@ -200,16 +228,23 @@ def _attachment(a: TicketAttachment) -> AttachmentOut:
 
 
 def _notice(n: TicketNotice) -> NoticeOut:
-    return NoticeOut(id=n.pk, version=n.version, created_at=n.created_at, title=n.title,
-                     solution=n.solution, unit_names=n.unit_names)
+    return NoticeOut(
+        id=n.pk,
+        version=n.version,
+        created_at=n.created_at,
+        title=n.title,
+        solution=n.solution,
+        unit_names=n.unit_names,
+    )
 
 
 def _detail(viewer: User, pk: int) -> TicketDetailOut:
     t = selectors.ticket_get(viewer=viewer, pk=pk)
     return TicketDetailOut(
         **_out(t),
-        actions=sorted(selectors.available_actions(viewer=viewer, ticket=t,
-                                                   reopen_days=reopen_days())),
+        actions=sorted(
+            selectors.available_actions(viewer=viewer, ticket=t, reopen_days=reopen_days())
+        ),
         events=[_event(e) for e in selectors.ticket_events(ticket=t)],
         attachments=[_attachment(a) for a in selectors.ticket_attachments(ticket=t)],
         notices=[_notice(n) for n in selectors.ticket_notices(ticket=t)],
@@ -224,8 +259,7 @@ def _ingest(actor: User, files: list[FileIn]) -> list[Upload]:
     decoded = []
     for f in files:
         try:
-            decoded.append((f.name, base64.b64decode(f.content_b64.encode("ascii"),
-                                                     validate=True)))
+            decoded.append((f.name, base64.b64decode(f.content_b64.encode("ascii"), validate=True)))
         except (binascii.Error, UnicodeEncodeError) as exc:
             raise DomainError(f"附件“{f.name}”不是有效的 Base64 编码") from exc
     return file_ingest_many(actor=actor, files=decoded, purpose=UPLOAD_PURPOSE)
@@ -236,10 +270,15 @@ def _ingest(actor: User, files: list[FileIn]) -> list[Upload]:
 
 @router.get("", response=TicketPage, summary="故障单列表")
 def list_tickets(request: HttpRequest, filters: Query[TicketQuery]) -> dict[str, object]:
-    rows = selectors.tickets_list(viewer=_me(request), scope=filters.scope,
-                                  status=filters.status, category=filters.category,
-                                  urgency=filters.urgency, q=filters.q)
-    items = list(rows[filters.offset: filters.offset + filters.limit])
+    rows = selectors.tickets_list(
+        viewer=_me(request),
+        scope=filters.scope,
+        status=filters.status,
+        category=filters.category,
+        urgency=filters.urgency,
+        q=filters.q,
+    )
+    items = list(rows[filters.offset : filters.offset + filters.limit])
     return {"count": rows.count(), "items": [_out(t) for t in items]}
 
 
@@ -247,10 +286,19 @@ def list_tickets(request: HttpRequest, filters: Query[TicketQuery]) -> dict[str,
 def report(request: HttpRequest, body: TicketIn) -> Status:
     me = _me(request)
     uploads = _ingest(me, body.attachments)
-    ticket = services.ticket_report(actor=me, uploads=uploads, data=services.ReportInput(
-        category=body.category, urgency=body.urgency, summary=body.summary,
-        details=body.details, affected=body.affected, related_ref=body.related_ref,
-        to_office=body.to_office))
+    ticket = services.ticket_report(
+        actor=me,
+        uploads=uploads,
+        data=services.ReportInput(
+            category=body.category,
+            urgency=body.urgency,
+            summary=body.summary,
+            details=body.details,
+            affected=body.affected,
+            related_ref=body.related_ref,
+            to_office=body.to_office,
+        ),
+    )
     return Status(201, _detail(me, ticket.pk))
 
 
@@ -258,13 +306,22 @@ def report(request: HttpRequest, body: TicketIn) -> Status:
 def ticket_stats(request: HttpRequest, period: Query[PeriodQuery]) -> StatsOut:
     s = stats.ticket_statistics(viewer=_me(request), start=period.start, end=period.end)
     return StatsOut(
-        start=s.start, end=s.end, total=s.total, breaches=s.breaches,
-        response_count=s.response.count, response_mean_hours=s.response.mean_hours,
+        start=s.start,
+        end=s.end,
+        total=s.total,
+        breaches=s.breaches,
+        response_count=s.response.count,
+        response_mean_hours=s.response.mean_hours,
         response_median_hours=s.response.median_hours,
-        resolution_count=s.resolution.count, resolution_mean_hours=s.resolution.mean_hours,
+        resolution_count=s.resolution.count,
+        resolution_mean_hours=s.resolution.mean_hours,
         resolution_median_hours=s.resolution.median_hours,
-        units=[UnitStatsOut(unit_name=r.name, counts=dict(r.counts), total=r.total,
-                            breaches=r.breaches) for r in s.rows],
+        units=[
+            UnitStatsOut(
+                unit_name=r.name, counts=dict(r.counts), total=r.total, breaches=r.breaches
+            )
+            for r in s.rows
+        ],
     )
 
 
@@ -273,9 +330,11 @@ def ticket_stats_xlsx(request: HttpRequest, period: Query[PeriodQuery]) -> HttpR
     s = stats.ticket_statistics(viewer=_me(request), start=period.start, end=period.end)
     response = HttpResponse(
         stats.statistics_xlsx(s),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     response["Content-Disposition"] = (
-        f'attachment; filename="tickets-{s.start:%Y%m%d}-{s.end:%Y%m%d}.xlsx"')
+        f'attachment; filename="tickets-{s.start:%Y%m%d}-{s.end:%Y%m%d}.xlsx"'
+    )
     return response
 
 
@@ -353,8 +412,11 @@ def reopen(request: HttpRequest, ticket_id: int, body: ReopenIn) -> TicketDetail
     return _detail(me, ticket_id)
 
 
-@router.post("/{int:ticket_id}/solution", response={201: TicketDetailOut},
-             summary="提出解决办法并生成纸质通知")
+@router.post(
+    "/{int:ticket_id}/solution",
+    response={201: TicketDetailOut},
+    summary="提出解决办法并生成纸质通知",
+)
 def solution(request: HttpRequest, ticket_id: int, body: SolutionIn) -> Status:
     me, t = _ticket(request, ticket_id)
     units = selectors.notice_units_by_ids(ids=body.unit_ids)
@@ -364,8 +426,9 @@ def solution(request: HttpRequest, ticket_id: int, body: SolutionIn) -> Status:
 
 @router.get("/{int:ticket_id}/attachments/{int:attachment_id}", summary="下载附件")
 def attachment(request: HttpRequest, ticket_id: int, attachment_id: int) -> HttpResponse:
-    found = selectors.attachment_get(viewer=_me(request), ticket_pk=ticket_id,
-                                     attachment_pk=attachment_id)
+    found = selectors.attachment_get(
+        viewer=_me(request), ticket_pk=ticket_id, attachment_pk=attachment_id
+    )
     return download_response(upload=found.upload)
 
 

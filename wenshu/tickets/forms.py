@@ -22,18 +22,39 @@ def _area(rows: int = 3, **attrs: Any) -> forms.Textarea:
 
 class ReportForm(forms.Form):
     category = forms.ChoiceField(label="故障类别", choices=Category.choices)
-    urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices,
-                                initial=Urgency.NORMAL, widget=forms.RadioSelect)
-    summary = forms.CharField(label="故障简述", max_length=MAX_SUMMARY,
-                              help_text="一句话说明什么不能用了，例如“无法接收市政府办公室的来文”")
-    details = forms.CharField(label="故障描述", max_length=MAX_TEXT, required=False,
-                              widget=_area(5), help_text="出现时间、提示信息、已经尝试过的办法")
-    affected = forms.CharField(label="影响范围", max_length=MAX_TEXT, required=False,
-                               widget=_area(2), help_text="受影响的人员、科室、设备或业务")
-    related_ref = forms.CharField(label="相关编号", max_length=MAX_REF, required=False,
-                                  help_text="如发文字号、收文编号、设备资产编号（可不填）")
-    attachments = MultiUploadField(label="附件（截图、日志等）", required=False,
-                                   help_text=f"最多 {MAX_ATTACHMENTS} 个；上传时进行病毒扫描")
+    urgency = forms.ChoiceField(
+        label="紧急程度", choices=Urgency.choices, initial=Urgency.NORMAL, widget=forms.RadioSelect
+    )
+    summary = forms.CharField(
+        label="故障简述",
+        max_length=MAX_SUMMARY,
+        help_text="一句话说明什么不能用了，例如“无法接收市政府办公室的来文”",
+    )
+    details = forms.CharField(
+        label="故障描述",
+        max_length=MAX_TEXT,
+        required=False,
+        widget=_area(5),
+        help_text="出现时间、提示信息、已经尝试过的办法",
+    )
+    affected = forms.CharField(
+        label="影响范围",
+        max_length=MAX_TEXT,
+        required=False,
+        widget=_area(2),
+        help_text="受影响的人员、科室、设备或业务",
+    )
+    related_ref = forms.CharField(
+        label="相关编号",
+        max_length=MAX_REF,
+        required=False,
+        help_text="如发文字号、收文编号、设备资产编号（可不填）",
+    )
+    attachments = MultiUploadField(
+        label="附件（截图、日志等）",
+        required=False,
+        help_text=f"最多 {MAX_ATTACHMENTS} 个；上传时进行病毒扫描",
+    )
     to_office = forms.BooleanField(label="直接上报市数字办（本单位无法排除时）", required=False)
 
     def __init__(self, *args: Any, may_send_to_office: bool = False, **kwargs: Any) -> None:
@@ -54,8 +75,9 @@ class StepForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
-    resolution = forms.CharField(label="处理结果", max_length=MAX_TEXT, widget=_area(3),
-                                 help_text="故障原因和排除办法")
+    resolution = forms.CharField(
+        label="处理结果", max_length=MAX_TEXT, widget=_area(3), help_text="故障原因和排除办法"
+    )
 
 
 class ReopenForm(forms.Form):
@@ -64,27 +86,32 @@ class ReopenForm(forms.Form):
 
 class SolutionForm(forms.Form):
     solution = forms.CharField(
-        label="解决办法", max_length=MAX_TEXT, widget=_area(5),
-        help_text="将写入纸质通知的“解决办法”部分，并报告市政府办公室")
+        label="解决办法",
+        max_length=MAX_TEXT,
+        widget=_area(5),
+        help_text="将写入纸质通知的“解决办法”部分，并报告市政府办公室",
+    )
     units = forms.ModelMultipleChoiceField(
-        label="接收纸质通知的单位", queryset=selectors.notice_unit_choices().none(),
-        widget=forms.CheckboxSelectMultiple, required=False,
-        help_text="不选则沿用当前名单（公文交换故障默认为全部使用单位，其他为报修单位）")
+        label="接收纸质通知的单位",
+        queryset=selectors.notice_unit_choices().none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="不选则沿用当前名单（公文交换故障默认为全部使用单位，其他为报修单位）",
+    )
 
     def __init__(self, *args: Any, ticket: Ticket, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"units": list(ticket.notice_units.values_list("pk",
-                                                                                  flat=True))})
+        kwargs.setdefault(
+            "initial", {"units": list(ticket.notice_units.values_list("pk", flat=True))}
+        )
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelMultipleChoiceField, self.fields["units"])
         field.queryset = selectors.notice_unit_choices()
 
 
 class FilterForm(forms.Form):
-    status = forms.ChoiceField(label="状态", choices=_BLANK + Ticket.Status.choices,
-                               required=False)
+    status = forms.ChoiceField(label="状态", choices=_BLANK + Ticket.Status.choices, required=False)
     category = forms.ChoiceField(label="类别", choices=_BLANK + Category.choices, required=False)
-    urgency = forms.ChoiceField(label="紧急程度", choices=_BLANK + Urgency.choices,
-                                required=False)
+    urgency = forms.ChoiceField(label="紧急程度", choices=_BLANK + Urgency.choices, required=False)
     q = forms.CharField(label="关键词", max_length=100, required=False)
 
 

@@ -60,26 +60,39 @@ class Ticket(models.Model):
         PERSON = "person", "人工报修"
         SYSTEM = "system", "系统自动上报"
 
-    source = models.CharField("来源", max_length=10, choices=Source.choices,
-                              default=Source.PERSON)
+    source = models.CharField("来源", max_length=10, choices=Source.choices, default=Source.PERSON)
     # For system tickets: which part of Wenshu raised it ("exchange.delivery_failed" …).
     system_source = models.CharField("上报模块", max_length=60, blank=True)
     # For system tickets: the caller's key; the same key again returns the same ticket.
     dedupe_key = models.CharField(max_length=160, null=True, blank=True, unique=True)
-    reporter = models.ForeignKey(_USER, verbose_name="报修人", null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+")
+    reporter = models.ForeignKey(
+        _USER,
+        verbose_name="报修人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     # The unit whose fault it is; None only for a system-wide fault raised by the system.
-    unit = models.ForeignKey("org.Unit", verbose_name="报修单位", null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="tickets")
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name="报修单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
     category = models.CharField("故障类别", max_length=20, choices=Category.choices)
-    urgency = models.CharField("紧急程度", max_length=10, choices=Urgency.choices,
-                               default=Urgency.NORMAL)
+    urgency = models.CharField(
+        "紧急程度", max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
+    )
     summary = models.CharField("故障简述", max_length=200)
     details = models.TextField("故障描述", blank=True)
     affected = models.TextField("影响范围", blank=True)
     related_ref = models.CharField("相关编号", max_length=200, blank=True)
-    status = models.CharField("状态", max_length=20, choices=Status.choices,
-                              default=Status.REPORTED)
+    status = models.CharField(
+        "状态", max_length=20, choices=Status.choices, default=Status.REPORTED
+    )
     reported_at = models.DateTimeField("报修时间", default=timezone.now)
     # When the report reached the digital office: the start of the 24-hour clock. Raising by
     # the system or reporting straight to the office sets it at once; escalation sets it later.
@@ -88,24 +101,49 @@ class Ticket(models.Model):
     # Counts how often the clock started (a reopened office ticket starts a new one); the
     # reminders and the breach are deduplicated per round.
     clock_round = models.PositiveIntegerField(default=0)
-    handled_by = models.ForeignKey(_USER, verbose_name="单位处理人", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    handled_by = models.ForeignKey(
+        _USER,
+        verbose_name="单位处理人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     acknowledged_at = models.DateTimeField("响应时间", null=True, blank=True)
-    acknowledged_by = models.ForeignKey(_USER, verbose_name="响应人", null=True, blank=True,
-                                        on_delete=models.PROTECT, related_name="+")
+    acknowledged_by = models.ForeignKey(
+        _USER,
+        verbose_name="响应人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     resolved_at = models.DateTimeField("排除时间", null=True, blank=True)
-    resolved_by = models.ForeignKey(_USER, verbose_name="排除人", null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    resolved_by = models.ForeignKey(
+        _USER,
+        verbose_name="排除人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     resolution = models.TextField("处理结果", blank=True)
     closed_at = models.DateTimeField("关闭时间", null=True, blank=True)
     breached_at = models.DateTimeField("超时升级时间", null=True, blank=True)
     proposed_solution = models.TextField("解决办法", blank=True)
     solution_at = models.DateTimeField("解决办法提出时间", null=True, blank=True)
-    solution_by = models.ForeignKey(_USER, verbose_name="解决办法提出人", null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    solution_by = models.ForeignKey(
+        _USER,
+        verbose_name="解决办法提出人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     # The units the paper notice goes to (chosen by the digital office; a default at breach).
-    notice_units = models.ManyToManyField("org.Unit", verbose_name="通知单位", blank=True,
-                                          related_name="+")
+    notice_units = models.ManyToManyField(
+        "org.Unit", verbose_name="通知单位", blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ("-reported_at", "-id")
@@ -198,8 +236,14 @@ class TicketEvent(models.Model):
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField("时间", default=timezone.now)
-    actor = models.ForeignKey(_USER, verbose_name="操作人", null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")  # None: the system
+    actor = models.ForeignKey(
+        _USER,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )  # None: the system
     kind = models.CharField("事项", max_length=20, choices=Kind.choices)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
@@ -221,8 +265,9 @@ class TicketEvent(models.Model):
 class TicketAttachment(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
     upload = models.ForeignKey("files.Upload", on_delete=models.PROTECT, related_name="+")
-    event = models.ForeignKey(TicketEvent, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="attachments")
+    event = models.ForeignKey(
+        TicketEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
     added_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -268,8 +313,9 @@ class TicketNotice(models.Model):
     version = models.PositiveIntegerField()
     round = models.PositiveIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(_USER, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")  # None: generated at the breach
+    created_by = models.ForeignKey(
+        _USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )  # None: generated at the breach
     title = models.CharField("标题", max_length=200)
     solution = models.TextField("解决办法")
     # [{"id": …, "name": …}] with the names the units had when the notice was made.

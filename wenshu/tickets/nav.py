@@ -15,10 +15,20 @@ def _handler(user: Any) -> bool:
 
 
 register_nav(NavItem(SECTION, "故障报修", "tickets:list", order=80))
-register_nav(NavItem(SECTION, "故障统计", "tickets:stats", order=81,
-                     visible=selectors.may_see_stats))
-register_nav(NavItem(SECTION, "故障升级报告", "tickets:breached", order=82,
-                     visible=selectors.is_gov_approver))
-register_counter(Counter("待处理故障", "tickets:queue",
-                         lambda user: selectors.queue_count(viewer=user), order=80,
-                         visible=_handler))
+register_nav(
+    NavItem(SECTION, "故障统计", "tickets:stats", order=81, visible=selectors.may_see_stats)
+)
+register_nav(
+    NavItem(
+        SECTION, "故障升级报告", "tickets:breached", order=82, visible=selectors.is_gov_approver
+    )
+)
+register_counter(
+    Counter(
+        "待处理故障",
+        "tickets:queue",
+        lambda user: selectors.queue_count(viewer=user),
+        order=80,
+        visible=_handler,
+    )
+)

@@ -78,15 +78,20 @@ def _body(f: NoticeFacts) -> tuple[Paragraph, ...]:
         fault += f.details.rstrip("。") + "。"
     if f.affected:
         fault += f"影响范围：{f.affected.rstrip('。')}。"
-    status = (f"市数字办于{cn_time(f.reached_at)}接到报告后，立即组织有关单位查明原因、排除"
-              f"故障。截至{cn_time(f.breached_at)}，故障已超过24小时仍未排除，电子公文与信息"
-              f"不能在系统中正常交换。根据{REGULATION}，现将有关事项紧急通知如下：")
+    status = (
+        f"市数字办于{cn_time(f.reached_at)}接到报告后，立即组织有关单位查明原因、排除"
+        f"故障。截至{cn_time(f.breached_at)}，故障已超过24小时仍未排除，电子公文与信息"
+        f"不能在系统中正常交换。根据{REGULATION}，现将有关事项紧急通知如下："
+    )
     paragraphs = [Paragraph(fault), Paragraph(status), Paragraph("解决办法", ParaKind.HEADING1)]
     paragraphs += [Paragraph(line) for line in _lines(f.solution) or _lines(DEFAULT_SOLUTION)]
     paragraphs.append(Paragraph("有关要求", ParaKind.HEADING1))
-    paragraphs.append(Paragraph(
-        "故障排除前，各单位之间的公文与信息改以纸质文件方式传递，按纸质公文的有关规定办理，"
-        "确保公文与信息交换工作正常进行。"))
+    paragraphs.append(
+        Paragraph(
+            "故障排除前，各单位之间的公文与信息改以纸质文件方式传递，按纸质公文的有关规定办理，"
+            "确保公文与信息交换工作正常进行。"
+        )
+    )
     paragraphs.append(Paragraph("故障排除后，市数字办将另行通知恢复电子公文交换。"))
     if f.contact:
         paragraphs.append(Paragraph(f"联系人及电话：{f.contact}。"))

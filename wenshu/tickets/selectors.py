@@ -53,8 +53,12 @@ def is_gov_approver(viewer: User) -> bool:
 
 
 def is_unit_admin_of(viewer: User, unit_id: int | None) -> bool:
-    return bool(viewer.is_active and unit_id is not None and viewer.unit_id == unit_id
-                and viewer.has_role(Role.UNIT_ADMIN))
+    return bool(
+        viewer.is_active
+        and unit_id is not None
+        and viewer.unit_id == unit_id
+        and viewer.has_role(Role.UNIT_ADMIN)
+    )
 
 
 def is_unit_admin(viewer: User) -> bool:
@@ -133,8 +137,14 @@ def _scope_q(viewer: User, scope: str) -> Q:
 
 
 def tickets_list(
-    *, viewer: User, scope: str = "", status: str = "", category: str = "", urgency: str = "",
-    unit_id: int | None = None, q: str = "",
+    *,
+    viewer: User,
+    scope: str = "",
+    status: str = "",
+    category: str = "",
+    urgency: str = "",
+    unit_id: int | None = None,
+    q: str = "",
 ) -> QuerySet[Ticket]:
     """The viewer's tickets in one of their scopes (SCOPES), filtered; the queue comes in due
     order (the oldest deadline first), the others newest first."""
@@ -199,7 +209,8 @@ def notice_get(*, viewer: User, ticket_pk: int, notice_pk: int) -> TicketNotice:
 def notice_unit_choices() -> QuerySet[Unit]:
     """Units a paper notice may go to: every registered unit except the digital office."""
     return Unit.objects.filter(status=Unit.Status.REGISTERED, is_digital_office=False).order_by(
-        "kind", "full_name")
+        "kind", "full_name"
+    )
 
 
 def notice_units_by_ids(*, ids: list[int]) -> list[Unit]:
@@ -225,7 +236,8 @@ def _may_reopen(viewer: User, ticket: Ticket, reopen_days: int) -> bool:
         return False
     who = is_city_admin(viewer) if ticket.reporter_id is None else ticket.reporter_id == viewer.pk
     fresh = ticket.resolved_at is not None and (
-        timezone.now() - ticket.resolved_at <= timedelta(days=reopen_days))
+        timezone.now() - ticket.resolved_at <= timedelta(days=reopen_days)
+    )
     return who and fresh
 
 
@@ -240,7 +252,8 @@ def available_actions(*, viewer: User, ticket: Ticket, reopen_days: int) -> set[
         "withdraw": mine and status in WITH_UNIT,
         "acknowledge": city and status == S.ESCALATED,
         "start": city and status == S.ACKNOWLEDGED,
-        "resolve": _handles(viewer, ticket) and ticket.is_open
+        "resolve": _handles(viewer, ticket)
+        and ticket.is_open
         and not (ticket.is_breached and ticket.solution_at is None),
         "solution": city and ticket.is_breached and status in OPEN_AT_OFFICE,
         "note": (mine or unit_admin or city) and status != S.CLOSED,

@@ -45,8 +45,9 @@ class Durations:
         hours = [s.total_seconds() / 3600 for s in spans]
         if not hours:
             return cls()
-        return cls(len(hours), round(statistics.fmean(hours), 2),
-                   round(statistics.median(hours), 2))
+        return cls(
+            len(hours), round(statistics.fmean(hours), 2), round(statistics.median(hours), 2)
+        )
 
 
 @dataclass
@@ -91,21 +92,39 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
     if (end - start).days > MAX_DAYS:
         raise DomainError("统计期间最长五年，请缩短期间。")
     tz = timezone.get_current_timezone()
-    return (datetime.combine(start, time.min, tzinfo=tz),
-            datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz))
+    return (
+        datetime.combine(start, time.min, tzinfo=tz),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz),
+    )
 
 
 def _rows_for(viewer: User, start: date, end: date) -> list[dict[str, Any]]:
     low, high = _bounds(start, end)
-    rows = selectors.visible_tickets(viewer=viewer).filter(reported_at__gte=low,
-                                                           reported_at__lt=high)
+    rows = selectors.visible_tickets(viewer=viewer).filter(
+        reported_at__gte=low, reported_at__lt=high
+    )
     if not selectors.is_city_admin(viewer):
         rows = rows.filter(unit_id=viewer.unit_id)
     breach = TicketAlarm.objects.filter(ticket=OuterRef("pk"), kind=TicketAlarm.Kind.BREACH)
-    values = rows.annotate(ever_breached=Exists(breach)).order_by("reported_at", "id").values(
-        "pk", "unit_id", "unit__full_name", "category", "urgency", "summary", "status",
-        "source", "reported_at", "reached_office_at", "acknowledged_at", "resolved_at",
-        "ever_breached")
+    values = (
+        rows.annotate(ever_breached=Exists(breach))
+        .order_by("reported_at", "id")
+        .values(
+            "pk",
+            "unit_id",
+            "unit__full_name",
+            "category",
+            "urgency",
+            "summary",
+            "status",
+            "source",
+            "reported_at",
+            "reached_office_at",
+            "acknowledged_at",
+            "resolved_at",
+            "ever_breached",
+        )
+    )
     return [dict(row) for row in values]
 
 
@@ -120,13 +139,20 @@ def ticket_statistics(*, viewer: User, start: date, end: date) -> TicketStats:
         row = by_unit.setdefault(t["unit_id"], UnitRow(t["unit__full_name"] or NO_UNIT))
         row.counts[t["category"]] += 1
         row.breaches += int(t["ever_breached"])
-    response = [t["acknowledged_at"] - t["reached_office_at"] for t in tickets
-                if t["acknowledged_at"] and t["reached_office_at"]]
+    response = [
+        t["acknowledged_at"] - t["reached_office_at"]
+        for t in tickets
+        if t["acknowledged_at"] and t["reached_office_at"]
+    ]
     resolution = [t["resolved_at"] - t["reported_at"] for t in tickets if t["resolved_at"]]
     return TicketStats(
-        start=start, end=end, rows=sorted(by_unit.values(), key=lambda r: (-r.total, r.name)),
-        response=Durations.of(response), resolution=Durations.of(resolution),
-        breaches=sum(int(t["ever_breached"]) for t in tickets), tickets=tickets,
+        start=start,
+        end=end,
+        rows=sorted(by_unit.values(), key=lambda r: (-r.total, r.name)),
+        response=Durations.of(response),
+        resolution=Durations.of(resolution),
+        breaches=sum(int(t["ever_breached"]) for t in tickets),
+        tickets=tickets,
     )
 
 
@@ -184,17 +210,38 @@ def _sheet_times(wb: Workbook, stats: TicketStats) -> None:
 
 def _sheet_list(wb: Workbook, stats: TicketStats) -> None:
     ws = wb.create_sheet("故障清单")
-    ws.append(["编号", "报修时间", "单位", "类别", "紧急程度", "故障简述", "状态",
-               "上报市数字办时间", "响应时间", "排除时间", "超时升级"])
+    ws.append(
+        [
+            "编号",
+            "报修时间",
+            "单位",
+            "类别",
+            "紧急程度",
+            "故障简述",
+            "状态",
+            "上报市数字办时间",
+            "响应时间",
+            "排除时间",
+            "超时升级",
+        ]
+    )
     urgency = dict(Ticket._meta.get_field("urgency").choices or [])
     for t in stats.tickets:
-        ws.append([
-            t["pk"], _local(t["reported_at"]), _text(t["unit__full_name"] or NO_UNIT),
-            _CATEGORY.get(t["category"], t["category"]), urgency.get(t["urgency"], ""),
-            _text(t["summary"]), _STATUS.get(t["status"], t["status"]),
-            _local(t["reached_office_at"]), _local(t["acknowledged_at"]),
-            _local(t["resolved_at"]), "是" if t["ever_breached"] else "否",
-        ])
+        ws.append(
+            [
+                t["pk"],
+                _local(t["reported_at"]),
+                _text(t["unit__full_name"] or NO_UNIT),
+                _CATEGORY.get(t["category"], t["category"]),
+                urgency.get(t["urgency"], ""),
+                _text(t["summary"]),
+                _STATUS.get(t["status"], t["status"]),
+                _local(t["reached_office_at"]),
+                _local(t["acknowledged_at"]),
+                _local(t["resolved_at"]),
+                "是" if t["ever_breached"] else "否",
+            ]
+        )
     for col in "BHIJ":
         ws.column_dimensions[col].width = 18
         for cell in ws[col][1:]:

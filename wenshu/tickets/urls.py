@@ -11,8 +11,7 @@ urlpatterns = [
     path("stats/", views.stats_page, name="stats"),
     path("stats.xlsx", views.stats_export, name="stats_export"),
     path("<int:pk>/", views.ticket_detail, name="detail"),
-    path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download,
-         name="attachment"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment"),
     path("<int:pk>/notices/<int:notice_pk>.pdf", views.notice_pdf, name="notice_pdf"),
     path("<int:pk>/<slug:action>/", views.ticket_action, name="action"),
 ]

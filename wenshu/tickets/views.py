@@ -58,17 +58,30 @@ def ticket_list(request: AuthedRequest, scope: str = "") -> HttpResponse:
     scopes = selectors.scopes_for(user)
     scope = scope if scope in dict(scopes) else selectors.default_scope(user)
     rows = selectors.tickets_list(
-        viewer=user, scope=scope, status=filters.get("status", ""),
-        category=filters.get("category", ""), urgency=filters.get("urgency", ""),
-        q=filters.get("q", ""))
+        viewer=user,
+        scope=scope,
+        status=filters.get("status", ""),
+        category=filters.get("category", ""),
+        urgency=filters.get("urgency", ""),
+        q=filters.get("q", ""),
+    )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     query["scope"] = scope
-    return render(request, "tickets/pages/list.html", {
-        "form": form, "page": page, "query": query.urlencode(), "scope": scope,
-        "scopes": scopes, "now": timezone.now(), "perms_stats": selectors.may_see_stats(user),
-    })
+    return render(
+        request,
+        "tickets/pages/list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "scope": scope,
+            "scopes": scopes,
+            "now": timezone.now(),
+            "perms_stats": selectors.may_see_stats(user),
+        },
+    )
 
 
 # --- reporting -------------------------------------------------------------------------------
@@ -98,9 +111,14 @@ def _report(request: AuthedRequest, form: ReportForm) -> Ticket | None:
         return None
     data = form.cleaned_data
     report = services.ReportInput(
-        category=data["category"], urgency=data["urgency"], summary=data["summary"],
-        details=data["details"], affected=data["affected"], related_ref=data["related_ref"],
-        to_office=bool(data.get("to_office")))
+        category=data["category"],
+        urgency=data["urgency"],
+        summary=data["summary"],
+        details=data["details"],
+        affected=data["affected"],
+        related_ref=data["related_ref"],
+        to_office=bool(data.get("to_office")),
+    )
     try:
         return services.ticket_report(actor=request.user, data=report, uploads=uploads)
     except DomainError as exc:
@@ -113,28 +131,46 @@ def _report(request: AuthedRequest, form: ReportForm) -> Ticket | None:
 
 def _forms(ticket: Ticket) -> dict[str, forms.Form]:
     return {
-        "step": StepForm(), "note": NoteForm(), "resolve": ResolveForm(),
-        "reopen": ReopenForm(), "solution": SolutionForm(ticket=ticket),
+        "step": StepForm(),
+        "note": NoteForm(),
+        "resolve": ResolveForm(),
+        "reopen": ReopenForm(),
+        "solution": SolutionForm(ticket=ticket),
     }
 
 
-def _detail(request: AuthedRequest, ticket: Ticket, *, status: int = 200,
-            bound: tuple[str, forms.Form] | None = None, refusal: str = "") -> HttpResponse:
+def _detail(
+    request: AuthedRequest,
+    ticket: Ticket,
+    *,
+    status: int = 200,
+    bound: tuple[str, forms.Form] | None = None,
+    refusal: str = "",
+) -> HttpResponse:
     user = request.user
     page_forms = _forms(ticket)
     if bound:
         page_forms[bound[0]] = bound[1]
-    return render(request, "tickets/pages/detail.html", {
-        "ticket": ticket,
-        "events": selectors.ticket_events(ticket=ticket),
-        "attachments": selectors.ticket_attachments(ticket=ticket),
-        "notices": selectors.ticket_notices(ticket=ticket),
-        "notice_units": ticket.notice_units.order_by("kind", "full_name"),
-        "actions": selectors.available_actions(viewer=user, ticket=ticket,
-                                               reopen_days=reopen_days()),
-        "forms": page_forms, "bound": bound[0] if bound else "", "now": timezone.now(),
-        "reopen_days": reopen_days(), "refusal": refusal,
-    }, status=status)
+    return render(
+        request,
+        "tickets/pages/detail.html",
+        {
+            "ticket": ticket,
+            "events": selectors.ticket_events(ticket=ticket),
+            "attachments": selectors.ticket_attachments(ticket=ticket),
+            "notices": selectors.ticket_notices(ticket=ticket),
+            "notice_units": ticket.notice_units.order_by("kind", "full_name"),
+            "actions": selectors.available_actions(
+                viewer=user, ticket=ticket, reopen_days=reopen_days()
+            ),
+            "forms": page_forms,
+            "bound": bound[0] if bound else "",
+            "now": timezone.now(),
+            "reopen_days": reopen_days(),
+            "refusal": refusal,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -151,31 +187,69 @@ class Step:
 
 
 def _note(user: Any, ticket: Ticket, data: dict[str, Any]) -> Any:
-    return services.ticket_note(actor=user, ticket=ticket, text=data["text"],
-                                uploads=data.get("_uploads", []))
+    return services.ticket_note(
+        actor=user, ticket=ticket, text=data["text"], uploads=data.get("_uploads", [])
+    )
 
 
 STEPS: dict[str, Step] = {
-    "take": Step(StepForm, "step", lambda u, t, d: services.ticket_take(
-        actor=u, ticket=t, note=d["note"]), "已受理。"),
-    "escalate": Step(StepForm, "step", lambda u, t, d: services.ticket_escalate(
-        actor=u, ticket=t, note=d["note"]), "已上报市数字办，24小时响应时限开始计算。"),
-    "withdraw": Step(StepForm, "step", lambda u, t, d: services.ticket_withdraw(
-        actor=u, ticket=t, reason=d["note"]), "报修已撤回。"),
-    "acknowledge": Step(StepForm, "step", lambda u, t, d: services.ticket_acknowledge(
-        actor=u, ticket=t, note=d["note"]), "已响应。"),
-    "start": Step(StepForm, "step", lambda u, t, d: services.ticket_start(
-        actor=u, ticket=t, note=d["note"]), "已开始处理。"),
-    "close": Step(StepForm, "step", lambda u, t, d: services.ticket_close(
-        actor=u, ticket=t, note=d["note"]), "故障单已关闭。"),
-    "resolve": Step(ResolveForm, "resolve", lambda u, t, d: services.ticket_resolve(
-        actor=u, ticket=t, resolution=d["resolution"]), "已办结：故障已排除。"),
-    "reopen": Step(ReopenForm, "reopen", lambda u, t, d: services.ticket_reopen(
-        actor=u, ticket=t, reason=d["reason"]), "故障单已重新打开。"),
+    "take": Step(
+        StepForm,
+        "step",
+        lambda u, t, d: services.ticket_take(actor=u, ticket=t, note=d["note"]),
+        "已受理。",
+    ),
+    "escalate": Step(
+        StepForm,
+        "step",
+        lambda u, t, d: services.ticket_escalate(actor=u, ticket=t, note=d["note"]),
+        "已上报市数字办，24小时响应时限开始计算。",
+    ),
+    "withdraw": Step(
+        StepForm,
+        "step",
+        lambda u, t, d: services.ticket_withdraw(actor=u, ticket=t, reason=d["note"]),
+        "报修已撤回。",
+    ),
+    "acknowledge": Step(
+        StepForm,
+        "step",
+        lambda u, t, d: services.ticket_acknowledge(actor=u, ticket=t, note=d["note"]),
+        "已响应。",
+    ),
+    "start": Step(
+        StepForm,
+        "step",
+        lambda u, t, d: services.ticket_start(actor=u, ticket=t, note=d["note"]),
+        "已开始处理。",
+    ),
+    "close": Step(
+        StepForm,
+        "step",
+        lambda u, t, d: services.ticket_close(actor=u, ticket=t, note=d["note"]),
+        "故障单已关闭。",
+    ),
+    "resolve": Step(
+        ResolveForm,
+        "resolve",
+        lambda u, t, d: services.ticket_resolve(actor=u, ticket=t, resolution=d["resolution"]),
+        "已办结：故障已排除。",
+    ),
+    "reopen": Step(
+        ReopenForm,
+        "reopen",
+        lambda u, t, d: services.ticket_reopen(actor=u, ticket=t, reason=d["reason"]),
+        "故障单已重新打开。",
+    ),
     "note": Step(NoteForm, "note", _note, "记录已添加。"),
-    "solution": Step(SolutionForm, "solution", lambda u, t, d: services.ticket_record_solution(
-        actor=u, ticket=t, solution=d["solution"], units=d["units"]),
-        "解决办法已记录，已报告市政府办公室，纸质通知已生成。"),
+    "solution": Step(
+        SolutionForm,
+        "solution",
+        lambda u, t, d: services.ticket_record_solution(
+            actor=u, ticket=t, solution=d["solution"], units=d["units"]
+        ),
+        "解决办法已记录，已报告市政府办公室，纸质通知已生成。",
+    ),
 }
 
 
@@ -197,8 +271,7 @@ def ticket_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
         return _detail(request, ticket, status=400, bound=(step.key, form))
     data = dict(form.cleaned_data)
     if "attachments" in form.fields:
-        uploads = ingest_form_files(form, "attachments", actor=request.user,
-                                    purpose=UPLOAD_PURPOSE)
+        uploads = ingest_form_files(form, "attachments", actor=request.user, purpose=UPLOAD_PURPOSE)
         if uploads is None:
             return _detail(request, ticket, status=400, bound=(step.key, form))
         data["_uploads"] = uploads
@@ -208,19 +281,24 @@ def ticket_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
         # The page is shown again as it is now (the step may have become impossible), with
         # the refusal on top and what was typed kept in the form.
         if exc.status != 404:
-            audit_refusal(actor=request.user, action="tickets.refused", message=exc.message,
-                          target=ticket, details={"step": action})
+            audit_refusal(
+                actor=request.user,
+                action="tickets.refused",
+                message=exc.message,
+                target=ticket,
+                details={"step": action},
+            )
         ticket = selectors.ticket_get(viewer=request.user, pk=pk)
-        return _detail(request, ticket, status=exc.status, bound=(step.key, form),
-                       refusal=exc.message)
+        return _detail(
+            request, ticket, status=exc.status, bound=(step.key, form), refusal=exc.message
+        )
     messages.success(request, step.done)
     return redirect("tickets:detail", pk=pk)
 
 
 @login_required
 def attachment_download(request: AuthedRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    found = selectors.attachment_get(viewer=request.user, ticket_pk=pk,
-                                     attachment_pk=attachment_pk)
+    found = selectors.attachment_get(viewer=request.user, ticket_pk=pk, attachment_pk=attachment_pk)
     return download_response(upload=found.upload, inline=request.GET.get("inline") == "1")
 
 
@@ -266,9 +344,16 @@ def stats_page(request: AuthedRequest) -> HttpResponse:
             result = stats.ticket_statistics(viewer=request.user, start=period[0], end=period[1])
         except DomainError as exc:
             form.add_error(None, exc.message)
-    return render(request, "tickets/pages/stats.html", {
-        "form": form, "stats": result, "query": request.GET.urlencode(),
-    }, status=200 if result is not None else 400)
+    return render(
+        request,
+        "tickets/pages/stats.html",
+        {
+            "form": form,
+            "stats": result,
+            "query": request.GET.urlencode(),
+        },
+        status=200 if result is not None else 400,
+    )
 
 
 @login_required
@@ -276,12 +361,15 @@ def stats_export(request: AuthedRequest) -> HttpResponse:
     form = _stats_form(request)
     period = _period(form)
     if period is None:
-        raise DomainError("统计期间填写有误：" + "；".join(
-            str(e) for errors in form.errors.values() for e in errors))
+        raise DomainError(
+            "统计期间填写有误："
+            + "；".join(str(e) for errors in form.errors.values() for e in errors)
+        )
     result = stats.ticket_statistics(viewer=request.user, start=period[0], end=period[1])
     response = HttpResponse(
         stats.statistics_xlsx(result),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     name = f"tickets-{period[0]:%Y%m%d}-{period[1]:%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"

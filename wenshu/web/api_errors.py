@@ -14,7 +14,9 @@ from wenshu.audit.services import audit_refusal
 from wenshu.lib.errors import DomainError
 
 
-def _json(api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str, **extra: Any) -> HttpResponse:
+def _json(
+    api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str, **extra: Any
+) -> HttpResponse:
     return api.create_response(request, {"error": code, "message": message, **extra}, status=status)
 
 
@@ -24,8 +26,10 @@ def install(api: NinjaAPI) -> None:
         user = getattr(request, "auth", None)
         if exc.status != 404:
             audit_refusal(
-                actor=user if getattr(user, "pk", None) else None, action="api.refused",
-                message=exc.message, details={"path": request.path[:200], "method": request.method or ""},
+                actor=user if getattr(user, "pk", None) else None,
+                action="api.refused",
+                message=exc.message,
+                details={"path": request.path[:200], "method": request.method or ""},
             )
         return _json(api, request, exc.status, exc.code, exc.message)
 

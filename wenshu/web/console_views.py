@@ -37,8 +37,11 @@ PLAIN_SETTINGS: list[tuple[str, str, str]] = [
     ("任务立即执行（测试用）", "TASKS_IMMEDIATE", "WENSHU_TASKS_IMMEDIATE"),
     ("会话空闲超时（分钟）", "SESSION_IDLE_MINUTES", "WENSHU_SESSION_IDLE_MINUTES"),
     ("单一地址登录失败上限", "LOGIN_ADDRESS_MAX_FAILURES", "WENSHU_LOGIN_ADDRESS_MAX_FAILURES"),
-    ("登录失败统计窗口（分钟）", "LOGIN_ADDRESS_WINDOW_MINUTES",
-     "WENSHU_LOGIN_ADDRESS_WINDOW_MINUTES"),
+    (
+        "登录失败统计窗口（分钟）",
+        "LOGIN_ADDRESS_WINDOW_MINUTES",
+        "WENSHU_LOGIN_ADDRESS_WINDOW_MINUTES",
+    ),
     ("开户免审批", "ACCOUNT_AUTO_APPROVE", "WENSHU_ACCOUNT_AUTO_APPROVE"),
     ("登录密钥要求（默认）", "KEY_REQUIRED_DEFAULT", "WENSHU_KEY_REQUIRED"),
     ("WebAuthn 依赖方标识", "WEBAUTHN_RP_ID", "WENSHU_WEBAUTHN_RP_ID"),
@@ -90,10 +93,13 @@ def _secret_state(env_name: str) -> str:
 
 
 def settings_table() -> list[dict[str, str]]:
-    rows = [{"label": label, "env": env, "value": _shown(getattr(settings, name, ""))}
-            for label, name, env in PLAIN_SETTINGS]
-    rows += [{"label": label, "env": env, "value": _secret_state(env)}
-             for label, env in SECRET_SETTINGS]
+    rows = [
+        {"label": label, "env": env, "value": _shown(getattr(settings, name, ""))}
+        for label, name, env in PLAIN_SETTINGS
+    ]
+    rows += [
+        {"label": label, "env": env, "value": _secret_state(env)} for label, env in SECRET_SETTINGS
+    ]
     known = {env for _, _, env in PLAIN_SETTINGS} | {env for _, env in SECRET_SETTINGS}
     for env in sorted(k for k in os.environ if k.startswith("WENSHU_")):
         base = env.removesuffix("_FILE")
@@ -118,9 +124,12 @@ def versions() -> list[tuple[str, str]]:
     else:
         database = f"{connection.vendor} {sqlite3.sqlite_version}"
     return [
-        ("文枢", _package("wenshu")), ("Python", platform.python_version()),
-        ("Django", django.get_version()), ("django-ninja", _package("django-ninja")),
-        ("Huey", _package("huey")), ("数据库", database),
+        ("文枢", _package("wenshu")),
+        ("Python", platform.python_version()),
+        ("Django", django.get_version()),
+        ("django-ninja", _package("django-ninja")),
+        ("Huey", _package("huey")),
+        ("数据库", database),
     ]
 
 
@@ -132,8 +141,12 @@ def system_console(request: HttpRequest) -> HttpResponse:
     healthy, checks = health.run_checks(health.DEFAULT_CHECKS)
     queue = checks.get("task_queue", {})
     context = {
-        "healthy": healthy, "checks": checks, "queue_size": queue.get("pending"),
-        "queue_backend": queue.get("backend", ""), "versions": versions(),
-        "settings_rows": settings_table(), "verification": verification_latest(viewer=request.user),
+        "healthy": healthy,
+        "checks": checks,
+        "queue_size": queue.get("pending"),
+        "queue_backend": queue.get("backend", ""),
+        "versions": versions(),
+        "settings_rows": settings_table(),
+        "verification": verification_latest(viewer=request.user),
     }
     return render(request, "web/pages/system_console.html", context)

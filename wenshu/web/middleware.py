@@ -49,9 +49,15 @@ class DomainErrorMiddleware:
         user = request.user if request.user.is_authenticated else None
         if exc.status != 404:
             audit_refusal(
-                actor=user, action="request.refused", message=exc.message,
+                actor=user,
+                action="request.refused",
+                message=exc.message,
                 details={"path": request.path[:200], "method": request.method or ""},
             )
-        template = "web/partials/error.html" if getattr(request, "htmx", False) else "web/pages/error.html"
-        response = TemplateResponse(request, template, {"message": exc.message, "status": exc.status}, status=exc.status)
+        template = (
+            "web/partials/error.html" if getattr(request, "htmx", False) else "web/pages/error.html"
+        )
+        response = TemplateResponse(
+            request, template, {"message": exc.message, "status": exc.status}, status=exc.status
+        )
         return response.render()

@@ -35,7 +35,17 @@ class Counter:
     visible: Visible = field(default=_always, compare=False)
 
 
-SECTION_ORDER = ["工作台", "公文", "协同办公", "印章与密钥", "单位与人员", "系统管理", "安全管理", "安全审计", "个人"]
+SECTION_ORDER = [
+    "工作台",
+    "公文",
+    "协同办公",
+    "印章与密钥",
+    "单位与人员",
+    "系统管理",
+    "安全管理",
+    "安全审计",
+    "个人",
+]
 
 _nav: list[NavItem] = []
 _counters: list[Counter] = []

@@ -34,7 +34,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def _error(request: HttpRequest, status: int, message: str) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"error": str(status), "message": message}, status=status)
-    return render(request, "web/pages/error.html", {"status": status, "message": message}, status=status)
+    return render(
+        request, "web/pages/error.html", {"status": status, "message": message}, status=status
+    )
 
 
 def bad_request(request: HttpRequest, exception: Any = None) -> HttpResponse:

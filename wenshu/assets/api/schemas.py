@@ -70,15 +70,30 @@ class AssetOut(Schema):
 
 def asset_out(a: Asset) -> AssetOut:
     return AssetOut(
-        id=a.pk, asset_number=a.asset_number, category=a.category,
-        category_label=a.get_category_display(), model=a.model, serial_number=a.serial_number,
-        purchase_date=a.purchase_date, purchase_value=str(a.purchase_value),
-        department_id=a.department_id, department_name=a.department.name if a.department else "",
-        custodian_id=a.custodian_id, custodian_name=_name(a.custodian), location=a.location,
-        status=a.status, status_label=a.get_status_display(), is_oa_equipment=a.is_oa_equipment,
-        internet_approved=a.internet_approved, internet_approved_at=a.internet_approved_at,
-        antivirus_product=a.antivirus_product, antivirus_version=a.antivirus_version,
-        note=a.note, retired_at=a.retired_at, retire_reason=a.retire_reason)
+        id=a.pk,
+        asset_number=a.asset_number,
+        category=a.category,
+        category_label=a.get_category_display(),
+        model=a.model,
+        serial_number=a.serial_number,
+        purchase_date=a.purchase_date,
+        purchase_value=str(a.purchase_value),
+        department_id=a.department_id,
+        department_name=a.department.name if a.department else "",
+        custodian_id=a.custodian_id,
+        custodian_name=_name(a.custodian),
+        location=a.location,
+        status=a.status,
+        status_label=a.get_status_display(),
+        is_oa_equipment=a.is_oa_equipment,
+        internet_approved=a.internet_approved,
+        internet_approved_at=a.internet_approved_at,
+        antivirus_product=a.antivirus_product,
+        antivirus_version=a.antivirus_version,
+        note=a.note,
+        retired_at=a.retired_at,
+        retire_reason=a.retire_reason,
+    )
 
 
 class AssetQuery(Schema):
@@ -128,12 +143,19 @@ class MoveOut(Schema):
 
 def move_out(m: AssetMove) -> MoveOut:
     return MoveOut(
-        id=m.pk, kind=m.kind, kind_label=m.get_kind_display(),
+        id=m.pk,
+        kind=m.kind,
+        kind_label=m.get_kind_display(),
         from_department=m.from_department.name if m.from_department else "",
         to_department=m.to_department.name if m.to_department else "",
-        from_custodian=_name(m.from_custodian), to_custodian=_name(m.to_custodian),
-        from_location=m.from_location, to_location=m.to_location, reason=m.reason,
-        moved_by=_name(m.moved_by), moved_at=m.moved_at)
+        from_custodian=_name(m.from_custodian),
+        to_custodian=_name(m.to_custodian),
+        from_location=m.from_location,
+        to_location=m.to_location,
+        reason=m.reason,
+        moved_by=_name(m.moved_by),
+        moved_at=m.moved_at,
+    )
 
 
 class RequestOut(Schema):
@@ -150,11 +172,18 @@ class RequestOut(Schema):
 
 
 def _request_fields(r: Any) -> dict[str, Any]:
-    return {"id": r.pk, "asset_id": r.asset_id, "asset_number": r.asset.asset_number,
-            "status": r.status, "status_label": r.get_status_display(),
-            "requested_by": _name(r.requested_by), "requested_at": r.requested_at,
-            "decided_by": _name(r.decided_by), "decided_at": r.decided_at,
-            "decision_note": r.decision_note}
+    return {
+        "id": r.pk,
+        "asset_id": r.asset_id,
+        "asset_number": r.asset.asset_number,
+        "status": r.status,
+        "status_label": r.get_status_display(),
+        "requested_by": _name(r.requested_by),
+        "requested_at": r.requested_at,
+        "decided_by": _name(r.decided_by),
+        "decided_at": r.decided_at,
+        "decision_note": r.decision_note,
+    }
 
 
 class RepairIn(Schema):
@@ -184,9 +213,16 @@ class RepairOut(RequestOut):
 
 
 def repair_out(r: RepairRequest) -> RepairOut:
-    return RepairOut(**_request_fields(r), fault=r.fault, cause=r.cause, direct=r.direct,
-                     vendor=r.vendor, work_done=r.work_done,
-                     cost=None if r.cost is None else str(r.cost), repaired_on=r.repaired_on)
+    return RepairOut(
+        **_request_fields(r),
+        fault=r.fault,
+        cause=r.cause,
+        direct=r.direct,
+        vendor=r.vendor,
+        work_done=r.work_done,
+        cost=None if r.cost is None else str(r.cost),
+        repaired_on=r.repaired_on,
+    )
 
 
 class DecisionIn(Schema):
@@ -222,10 +258,17 @@ class LoanOut(RequestOut):
 
 
 def loan_out(r: LoanRequest) -> LoanOut:
-    return LoanOut(**_request_fields(r), borrower_unit_id=r.borrower_unit_id,
-                   borrower_unit_name=r.borrower_unit.full_name,
-                   borrower_contact=r.borrower_contact, purpose=r.purpose, due_date=r.due_date,
-                   lent_at=r.lent_at, returned_at=r.returned_at, return_note=r.return_note)
+    return LoanOut(
+        **_request_fields(r),
+        borrower_unit_id=r.borrower_unit_id,
+        borrower_unit_name=r.borrower_unit.full_name,
+        borrower_contact=r.borrower_contact,
+        purpose=r.purpose,
+        due_date=r.due_date,
+        lent_at=r.lent_at,
+        returned_at=r.returned_at,
+        return_note=r.return_note,
+    )
 
 
 class InternetIn(Schema):
@@ -246,10 +289,14 @@ class InternetOut(RequestOut):
 
 
 def internet_out(r: InternetRequest) -> InternetOut:
-    return InternetOut(**_request_fields(r), justification=r.justification,
-                       antivirus_product=r.antivirus_product,
-                       antivirus_version=r.antivirus_version, revoked_at=r.revoked_at,
-                       revoke_reason=r.revoke_reason)
+    return InternetOut(
+        **_request_fields(r),
+        justification=r.justification,
+        antivirus_product=r.antivirus_product,
+        antivirus_version=r.antivirus_version,
+        revoked_at=r.revoked_at,
+        revoke_reason=r.revoke_reason,
+    )
 
 
 class RequestLists(Schema):
@@ -283,9 +330,18 @@ class EntryOut(Schema):
 
 
 def entry_out(e: StockTakeEntry, created: bool = False) -> EntryOut:
-    return EntryOut(id=e.pk, code=e.code, asset_id=e.asset_id, in_register=e.asset_id is not None,
-                    location=e.location, condition=e.condition, note=e.note,
-                    recorded_by=_name(e.recorded_by), recorded_at=e.recorded_at, created=created)
+    return EntryOut(
+        id=e.pk,
+        code=e.code,
+        asset_id=e.asset_id,
+        in_register=e.asset_id is not None,
+        location=e.location,
+        condition=e.condition,
+        note=e.note,
+        recorded_by=_name(e.recorded_by),
+        recorded_at=e.recorded_at,
+        created=created,
+    )
 
 
 class StockTakeOut(Schema):
@@ -299,8 +355,15 @@ class StockTakeOut(Schema):
 
 
 def stocktake_out(s: StockTake) -> StockTakeOut:
-    return StockTakeOut(id=s.pk, title=s.title, status=s.status, opened_by=_name(s.opened_by),
-                        opened_at=s.opened_at, closed_at=s.closed_at, result=s.result or {})
+    return StockTakeOut(
+        id=s.pk,
+        title=s.title,
+        status=s.status,
+        opened_by=_name(s.opened_by),
+        opened_at=s.opened_at,
+        closed_at=s.closed_at,
+        result=s.result or {},
+    )
 
 
 class MissingIn(Schema):
@@ -329,5 +392,6 @@ class ManagerOut(Schema):
 
 
 def manager_out(m: AssetManager) -> ManagerOut:
-    return ManagerOut(id=m.pk, person_id=m.person_id, person_name=_name(m.person),
-                      appointed_at=m.appointed_at)
+    return ManagerOut(
+        id=m.pk, person_id=m.person_id, person_name=_name(m.person), appointed_at=m.appointed_at
+    )

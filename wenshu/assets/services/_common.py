@@ -108,12 +108,24 @@ def not_future(day: date, what: str, today: date) -> date:
     return day
 
 
-def notify(recipients: Iterable[User], *, title: str, body: str, link: str = "",
-           dedupe_key: str | None = None) -> None:
+def notify(
+    recipients: Iterable[User],
+    *,
+    title: str,
+    body: str,
+    link: str = "",
+    dedupe_key: str | None = None,
+) -> None:
     from wenshu.notify.services import notify_send
 
-    notify_send(recipients=list(recipients), title=title, body=body, link=link, kind=KIND,
-                dedupe_key=dedupe_key)
+    notify_send(
+        recipients=list(recipients),
+        title=title,
+        body=body,
+        link=link,
+        kind=KIND,
+        dedupe_key=dedupe_key,
+    )
 
 
 def asset_link(pk: int) -> str:

@@ -35,9 +35,23 @@ MAX_ERRORS_SHOWN = 50
 S = Asset.Status
 # (header, what the export writes); the first five are required on import.
 COLUMNS = [
-    "资产编号", "设备类别", "品牌型号", "购置日期", "原值（元）", "序列号", "使用部门",
-    "保管人用户名", "保管人姓名", "存放地点", "办公自动化专用", "状态", "已批准接入互联网",
-    "联网批准日期", "杀毒软件", "杀毒软件版本", "备注",
+    "资产编号",
+    "设备类别",
+    "品牌型号",
+    "购置日期",
+    "原值（元）",
+    "序列号",
+    "使用部门",
+    "保管人用户名",
+    "保管人姓名",
+    "存放地点",
+    "办公自动化专用",
+    "状态",
+    "已批准接入互联网",
+    "联网批准日期",
+    "杀毒软件",
+    "杀毒软件版本",
+    "备注",
 ]
 REQUIRED = COLUMNS[:5]
 IGNORED = {"保管人姓名", "状态", "已批准接入互联网", "联网批准日期", "杀毒软件", "杀毒软件版本"}
@@ -57,12 +71,23 @@ def _export_row(asset: Asset) -> list[Any]:
     custodian = asset.custodian
     approved = asset.internet_approved_at
     return [
-        asset.asset_number, asset.get_category_display(), asset.model, asset.purchase_date,
-        asset.purchase_value, asset.serial_number, asset.department.name if asset.department
-        else "", custodian.username if custodian else "", custodian.real_name if custodian
-        else "", asset.location, _yes(asset.is_oa_equipment), asset.get_status_display(),
-        _yes(asset.internet_approved), timezone.localdate(approved) if approved else None,
-        asset.antivirus_product, asset.antivirus_version, asset.note,
+        asset.asset_number,
+        asset.get_category_display(),
+        asset.model,
+        asset.purchase_date,
+        asset.purchase_value,
+        asset.serial_number,
+        asset.department.name if asset.department else "",
+        custodian.username if custodian else "",
+        custodian.real_name if custodian else "",
+        asset.location,
+        _yes(asset.is_oa_equipment),
+        asset.get_status_display(),
+        _yes(asset.internet_approved),
+        timezone.localdate(approved) if approved else None,
+        asset.antivirus_product,
+        asset.antivirus_version,
+        asset.note,
     ]
 
 
@@ -73,8 +98,11 @@ def register_export(*, viewer: User) -> bytes:
     sheet = book.active
     sheet.title = "设备台账"
     sheet.append(COLUMNS)
-    assets = Asset.objects.filter(unit_id=viewer.unit_id).select_related(
-        "department", "custodian").order_by("asset_number")
+    assets = (
+        Asset.objects.filter(unit_id=viewer.unit_id)
+        .select_related("department", "custodian")
+        .order_by("asset_number")
+    )
     for asset in assets:
         sheet.append(_export_row(asset))
     for row in sheet.iter_rows(min_row=2, min_col=4, max_col=5):
@@ -178,8 +206,9 @@ def _open(data: bytes) -> Any:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise DomainError("无法读取该文件：请上传 Excel 2007 及以上版本的 .xlsx 文件"
-                          "（可先导出台账作为模板）") from exc
+        raise DomainError(
+            "无法读取该文件：请上传 Excel 2007 及以上版本的 .xlsx 文件（可先导出台账作为模板）"
+        ) from exc
     return book.worksheets[0]
 
 
@@ -193,8 +222,9 @@ def _header(row: tuple[Any, ...]) -> dict[str, int]:
             index[name] = i
     missing = [name for name in REQUIRED if name not in index]
     if missing:
-        raise ImportRefused([RowError(1, name, "缺少该列（请使用导出的台账作为模板）")
-                             for name in missing])
+        raise ImportRefused(
+            [RowError(1, name, "缺少该列（请使用导出的台账作为模板）") for name in missing]
+        )
     return index
 
 
@@ -205,8 +235,9 @@ _KEEP = object()  # a column the file does not have: keep what the register says
 class _Row:
     """One data row: reads cells by column name, records each bad one with its place."""
 
-    def __init__(self, ctx: _Context, number: int, cells: tuple[Any, ...],
-                 index: dict[str, int]) -> None:
+    def __init__(
+        self, ctx: _Context, number: int, cells: tuple[Any, ...], index: dict[str, int]
+    ) -> None:
         self.ctx, self.number, self.cells, self.index = ctx, number, cells, index
 
     def raw(self, column: str) -> Any:
@@ -234,6 +265,7 @@ def _text(max_length: int, what: str, required: bool = False) -> Any:
         if len(text) > max_length:
             raise DomainError(f"不能超过 {max_length} 个字")
         return text
+
     return parse
 
 
@@ -277,14 +309,16 @@ def _parsers(ctx: _Context) -> dict[str, Any]:
     }
 
 
-def _read_row(ctx: _Context, row: _Row, parsers: dict[str, Any], seen: dict[str, int]
-              ) -> dict[str, Any] | None:
+def _read_row(
+    ctx: _Context, row: _Row, parsers: dict[str, Any], seen: dict[str, int]
+) -> dict[str, Any] | None:
     values = {key: row.get(column, parse) for key, (column, parse) in parsers.items()}
     number = values["asset_number"]
     if isinstance(number, str):
         if number in seen:
-            ctx.errors.append(RowError(row.number, "资产编号",
-                                       f"资产编号 {number} 与第 {seen[number]} 行重复"))
+            ctx.errors.append(
+                RowError(row.number, "资产编号", f"资产编号 {number} 与第 {seen[number]} 行重复")
+            )
             return None
         seen[number] = row.number
     if any(v is _BAD for v in values.values()):
@@ -293,27 +327,45 @@ def _read_row(ctx: _Context, row: _Row, parsers: dict[str, Any], seen: dict[str,
 
 
 _CUSTODY = ("department", "custodian", "location")
-_FACTS = ("category", "model", "purchase_date", "purchase_value", "serial_number",
-          "is_oa_equipment", "note")
-_NEW_DEFAULTS = {"serial_number": "", "department": None, "custodian": None, "location": "",
-                 "is_oa_equipment": True, "note": ""}
+_FACTS = (
+    "category",
+    "model",
+    "purchase_date",
+    "purchase_value",
+    "serial_number",
+    "is_oa_equipment",
+    "note",
+)
+_NEW_DEFAULTS = {
+    "serial_number": "",
+    "department": None,
+    "custodian": None,
+    "location": "",
+    "is_oa_equipment": True,
+    "note": "",
+}
 
 
-def _check_custody_change(ctx: _Context, number: int, asset: Asset, values: dict[str, Any]
-                          ) -> bool:
+def _check_custody_change(ctx: _Context, number: int, asset: Asset, values: dict[str, Any]) -> bool:
     """True when the row moves the asset; a move of an asset that is away is a row error."""
     moved = any(values[k] is not _KEEP and values[k] != getattr(asset, k) for k in _CUSTODY)
     if moved and asset.status not in (S.IN_USE, S.IN_STOCK):
-        ctx.errors.append(RowError(number, "使用部门", f"设备{asset.get_status_display()}，"
-                                   "不能通过导入调配（请在设备页面办理）"))
+        ctx.errors.append(
+            RowError(
+                number,
+                "使用部门",
+                f"设备{asset.get_status_display()}，不能通过导入调配（请在设备页面办理）",
+            )
+        )
     return moved
 
 
 def _new_asset(ctx: _Context, actor: User, values: dict[str, Any]) -> Asset:
     data = {k: (_NEW_DEFAULTS[k] if v is _KEEP else v) for k, v in values.items()}
     assigned = data["department"] is not None or data["custodian"] is not None
-    return Asset(unit_id=ctx.unit_id, created_by=actor,
-                 status=S.IN_USE if assigned else S.IN_STOCK, **data)
+    return Asset(
+        unit_id=ctx.unit_id, created_by=actor, status=S.IN_USE if assigned else S.IN_STOCK, **data
+    )
 
 
 def _apply_update(asset: Asset, values: dict[str, Any]) -> bool:
@@ -332,12 +384,17 @@ def _apply_update(asset: Asset, values: dict[str, Any]) -> bool:
 
 
 def _context(actor: User) -> _Context:
-    departments = {d.name: d for d in Department.objects.filter(unit_id=actor.unit_id,
-                                                                 is_active=True)}
-    people = {p.username: p for p in User.objects.filter(unit_id=actor.unit_id,
-                                                         status=User.Status.ACTIVE)}
-    locked = Asset.objects.select_for_update(of=("self",)).select_related(
-        "department", "custodian").filter(unit_id=actor.unit_id)
+    departments = {
+        d.name: d for d in Department.objects.filter(unit_id=actor.unit_id, is_active=True)
+    }
+    people = {
+        p.username: p for p in User.objects.filter(unit_id=actor.unit_id, status=User.Status.ACTIVE)
+    }
+    locked = (
+        Asset.objects.select_for_update(of=("self",))
+        .select_related("department", "custodian")
+        .filter(unit_id=actor.unit_id)
+    )
     existing = {a.asset_number: a for a in locked}
     return _Context(actor.unit_id, departments, people, existing, timezone.localdate())
 
@@ -387,8 +444,9 @@ def register_import(*, actor: User, data: bytes) -> ImportResult:
         raise Conflict("导入时台账被他人同时修改，导入未执行，请重新导入") from exc
 
 
-def _import(actor: User, index: dict[str, int], body: list[tuple[int, tuple[Any, ...]]]
-            ) -> ImportResult:
+def _import(
+    actor: User, index: dict[str, int], body: list[tuple[int, tuple[Any, ...]]]
+) -> ImportResult:
     ctx = _context(actor)
     parsers = _parsers(ctx)
     seen: dict[str, int] = {}
@@ -423,20 +481,38 @@ def _write(actor: User, ctx: _Context, plan: list[dict[str, Any]]) -> ImportResu
             asset.save()
             result.updated += 1
             if before != custody(asset):
-                moves.append(_move(asset, actor, now, AssetMove.Kind.IMPORT, before,
-                                   "Excel 导入更新"))
+                moves.append(
+                    _move(asset, actor, now, AssetMove.Kind.IMPORT, before, "Excel 导入更新")
+                )
         result.numbers.append(asset.asset_number)
     AssetMove.objects.bulk_create(moves)
-    audit_record(actor=actor, action="asset.imported", unit=actor.unit, details={
-        "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
-        "asset_numbers": result.numbers[:200]})
+    audit_record(
+        actor=actor,
+        action="asset.imported",
+        unit=actor.unit,
+        details={
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "asset_numbers": result.numbers[:200],
+        },
+    )
     return result
 
 
-def _move(asset: Asset, actor: User, now: datetime, kind: str, before: dict[str, Any],
-          reason: str) -> AssetMove:
+def _move(
+    asset: Asset, actor: User, now: datetime, kind: str, before: dict[str, Any], reason: str
+) -> AssetMove:
     return AssetMove(
-        asset=asset, kind=kind, reason=reason, moved_by=actor, moved_at=now,
-        from_department_id=before.get("department_id"), to_department_id=asset.department_id,
-        from_custodian_id=before.get("custodian_id"), to_custodian_id=asset.custodian_id,
-        from_location=before.get("location", ""), to_location=asset.location)
+        asset=asset,
+        kind=kind,
+        reason=reason,
+        moved_by=actor,
+        moved_at=now,
+        from_department_id=before.get("department_id"),
+        to_department_id=asset.department_id,
+        from_custodian_id=before.get("custodian_id"),
+        to_custodian_id=asset.custodian_id,
+        from_location=before.get("location", ""),
+        to_location=asset.location,
+    )

@@ -36,8 +36,10 @@ def _antivirus(product: str, version: str) -> tuple[str, str]:
     product, version = (product or "").strip(), (version or "").strip()
     if not product or not version:
         raise DomainError(f"{RULE_ANTIVIRUS}：请填写已安装的杀毒软件名称和版本")
-    return (text(product, "杀毒软件名称", max_length=120),
-            text(version, "杀毒软件版本", max_length=60))
+    return (
+        text(product, "杀毒软件名称", max_length=120),
+        text(version, "杀毒软件版本", max_length=60),
+    )
 
 
 @transaction.atomic
@@ -51,18 +53,29 @@ def internet_request(*, actor: User, asset: Asset, justification: str) -> Intern
         raise Conflict(f"设备 {locked.asset_number} 盘亏，不能申请接入互联网")
     if locked.internet_approved:
         raise Conflict(f"设备 {locked.asset_number} 已批准接入互联网，无需重复申请")
-    req = InternetRequest(asset=locked, requested_by=actor,
-                          justification=text(justification, "接入理由", max_length=500))
+    req = InternetRequest(
+        asset=locked,
+        requested_by=actor,
+        justification=text(justification, "接入理由", max_length=500),
+    )
     try:
         with transaction.atomic():
             req.save()
     except IntegrityError as exc:
         raise Conflict(f"设备 {locked.asset_number} 已有待审批的联网申请") from exc
-    audit_record(actor=actor, action="asset.internet_requested", target=req, unit=actor.unit,
-                 details=audit_details(locked, justification=req.justification))
-    notify([p for p in office_people(locked.unit_id) if p.pk != actor.pk],
-           title="有电脑联网申请待办公室审批", body=f"{locked}：{req.justification}",
-           link=internet_link(req.pk))
+    audit_record(
+        actor=actor,
+        action="asset.internet_requested",
+        target=req,
+        unit=actor.unit,
+        details=audit_details(locked, justification=req.justification),
+    )
+    notify(
+        [p for p in office_people(locked.unit_id) if p.pk != actor.pk],
+        title="有电脑联网申请待办公室审批",
+        body=f"{locked}：{req.justification}",
+        link=internet_link(req.pk),
+    )
     return req
 
 
@@ -77,9 +90,15 @@ def _lock_request(actor: User, pk: int) -> tuple[InternetRequest, Asset]:
 
 
 @transaction.atomic
-def internet_decide(*, actor: User, request: InternetRequest, approve: bool,
-                    antivirus_product: str = "", antivirus_version: str = "", note: str = ""
-                    ) -> InternetRequest:
+def internet_decide(
+    *,
+    actor: User,
+    request: InternetRequest,
+    approve: bool,
+    antivirus_product: str = "",
+    antivirus_version: str = "",
+    note: str = "",
+) -> InternetRequest:
     """The office approves (the antivirus in place is required and recorded on the asset)
     or refuses with a reason."""
     locked, asset = _lock_request(actor, request.pk)
@@ -96,13 +115,23 @@ def internet_decide(*, actor: User, request: InternetRequest, approve: bool,
         asset.save()
     locked.decided_by, locked.decided_at, locked.decision_note = actor, now, note
     locked.save()
-    audit_record(actor=actor, action=f"asset.internet_{locked.status}", target=locked,
-                 unit=actor.unit, details=audit_details(
-                     asset, antivirus=f"{locked.antivirus_product} {locked.antivirus_version}"
-                     .strip(), note=note))
-    notify([locked.requested_by], title="电脑联网申请已批准" if approve else "电脑联网申请未批准",
-           body=f"{asset}：{note or '已批准接入互联网，请定期升级杀毒软件'}",
-           link=internet_link(locked.pk))
+    audit_record(
+        actor=actor,
+        action=f"asset.internet_{locked.status}",
+        target=locked,
+        unit=actor.unit,
+        details=audit_details(
+            asset,
+            antivirus=f"{locked.antivirus_product} {locked.antivirus_version}".strip(),
+            note=note,
+        ),
+    )
+    notify(
+        [locked.requested_by],
+        title="电脑联网申请已批准" if approve else "电脑联网申请未批准",
+        body=f"{asset}：{note or '已批准接入互联网，请定期升级杀毒软件'}",
+        link=internet_link(locked.pk),
+    )
     return locked
 
 
@@ -117,11 +146,19 @@ def internet_revoke(*, actor: User, request: InternetRequest, reason: str) -> In
     locked.save()
     asset.internet_approved, asset.internet_approved_at = False, None
     asset.save()
-    audit_record(actor=actor, action="asset.internet_revoked", target=locked, unit=actor.unit,
-                 details=audit_details(asset, reason=locked.revoke_reason))
-    notify([locked.requested_by], title="电脑联网批准已撤销",
-           body=f"{asset}：{locked.revoke_reason}。请立即断开互联网连接。",
-           link=internet_link(locked.pk))
+    audit_record(
+        actor=actor,
+        action="asset.internet_revoked",
+        target=locked,
+        unit=actor.unit,
+        details=audit_details(asset, reason=locked.revoke_reason),
+    )
+    notify(
+        [locked.requested_by],
+        title="电脑联网批准已撤销",
+        body=f"{asset}：{locked.revoke_reason}。请立即断开互联网连接。",
+        link=internet_link(locked.pk),
+    )
     return locked
 
 
@@ -136,8 +173,13 @@ def internet_antivirus_update(*, actor: User, asset: Asset, product: str, versio
     before = f"{locked.antivirus_product} {locked.antivirus_version}"
     locked.antivirus_product, locked.antivirus_version = product, version
     locked.save()
-    audit_record(actor=actor, action="asset.antivirus_updated", target=locked, unit=actor.unit,
-                 details=audit_details(locked, before=before, after=f"{product} {version}"))
+    audit_record(
+        actor=actor,
+        action="asset.antivirus_updated",
+        target=locked,
+        unit=actor.unit,
+        details=audit_details(locked, before=before, after=f"{product} {version}"),
+    )
     return locked
 
 
@@ -149,6 +191,11 @@ def internet_withdraw(*, actor: User, request: InternetRequest) -> InternetReque
         raise Forbidden("只有申请人可以撤回联网申请")
     locked.move_to(R.WITHDRAWN, INTERNET_TRANSITIONS, WHAT)
     locked.save()
-    audit_record(actor=actor, action="asset.internet_withdrawn", target=locked,
-                 unit=actor.unit, details=audit_details(asset))
+    audit_record(
+        actor=actor,
+        action="asset.internet_withdrawn",
+        target=locked,
+        unit=actor.unit,
+        details=audit_details(asset),
+    )
     return locked

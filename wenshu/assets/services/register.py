@@ -95,24 +95,41 @@ def _unique_number(unit_id: int, number: str, exclude_pk: int | None = None) -> 
         raise Conflict(f"资产编号 {number} 已在本单位设备台账中登记，不能重复")
 
 
-def record_move(asset: Asset, *, kind: str, actor: User, reason: str, before: dict[str, Any]
-                ) -> AssetMove:
+def record_move(
+    asset: Asset, *, kind: str, actor: User, reason: str, before: dict[str, Any]
+) -> AssetMove:
     return AssetMove.objects.create(
-        asset=asset, kind=kind, reason=reason, moved_by=actor, moved_at=timezone.now(),
-        from_department_id=before.get("department_id"), to_department_id=asset.department_id,
-        from_custodian_id=before.get("custodian_id"), to_custodian_id=asset.custodian_id,
-        from_location=before.get("location", ""), to_location=asset.location,
+        asset=asset,
+        kind=kind,
+        reason=reason,
+        moved_by=actor,
+        moved_at=timezone.now(),
+        from_department_id=before.get("department_id"),
+        to_department_id=asset.department_id,
+        from_custodian_id=before.get("custodian_id"),
+        to_custodian_id=asset.custodian_id,
+        from_location=before.get("location", ""),
+        to_location=asset.location,
     )
 
 
 def custody(asset: Asset) -> dict[str, Any]:
-    return {"department_id": asset.department_id, "custodian_id": asset.custodian_id,
-            "location": asset.location}
+    return {
+        "department_id": asset.department_id,
+        "custodian_id": asset.custodian_id,
+        "location": asset.location,
+    }
 
 
 @transaction.atomic
-def asset_create(*, actor: User, fields: AssetFields, department: Department | None = None,
-                 custodian: User | None = None, location: str = "") -> Asset:
+def asset_create(
+    *,
+    actor: User,
+    fields: AssetFields,
+    department: Department | None = None,
+    custodian: User | None = None,
+    location: str = "",
+) -> Asset:
     """The office enters a piece of equipment in its unit's register."""
     require_office(actor, actor.unit_id)
     data = fields.cleaned()
@@ -120,10 +137,15 @@ def asset_create(*, actor: User, fields: AssetFields, department: Department | N
     check_custodian(actor.unit_id, custodian)
     _unique_number(actor.unit_id, data["asset_number"])
     assigned = department is not None or custodian is not None
-    asset = Asset(unit_id=actor.unit_id, created_by=actor, department=department,
-                  custodian=custodian, location=text(location, "存放地点", max_length=120,
-                                                     required=False),
-                  status=S.IN_USE if assigned else S.IN_STOCK, **data)
+    asset = Asset(
+        unit_id=actor.unit_id,
+        created_by=actor,
+        department=department,
+        custodian=custodian,
+        location=text(location, "存放地点", max_length=120, required=False),
+        status=S.IN_USE if assigned else S.IN_STOCK,
+        **data,
+    )
     try:
         with transaction.atomic():
             asset.save()
@@ -131,8 +153,13 @@ def asset_create(*, actor: User, fields: AssetFields, department: Department | N
         number = data["asset_number"]
         raise Conflict(f"资产编号 {number} 已在本单位设备台账中登记，不能重复") from exc
     record_move(asset, kind=AssetMove.Kind.REGISTER, actor=actor, reason="登记入账", before={})
-    audit_record(actor=actor, action="asset.created", target=asset, unit=actor.unit,
-                 details=audit_details(asset, value=str(asset.purchase_value)))
+    audit_record(
+        actor=actor,
+        action="asset.created",
+        target=asset,
+        unit=actor.unit,
+        details=audit_details(asset, value=str(asset.purchase_value)),
+    )
     return asset
 
 
@@ -148,8 +175,13 @@ def asset_update(*, actor: User, asset: Asset, fields: AssetFields) -> Asset:
         setattr(locked, key, value)
     if changed:
         locked.save()
-        audit_record(actor=actor, action="asset.updated", target=locked, unit=actor.unit,
-                     details=audit_details(locked, changed=sorted(changed)))
+        audit_record(
+            actor=actor,
+            action="asset.updated",
+            target=locked,
+            unit=actor.unit,
+            details=audit_details(locked, changed=sorted(changed)),
+        )
     return locked
 
 
@@ -157,8 +189,7 @@ def _refuse_away(asset: Asset, doing: str) -> None:
     refuse_retired(asset, doing)
     if asset.status in (S.UNDER_REPAIR, S.ON_LOAN):
         raise Conflict(
-            f"设备 {asset.asset_number} {asset.get_status_display()}，"
-            f"修好或归还后才能{doing}"
+            f"设备 {asset.asset_number} {asset.get_status_display()}，修好或归还后才能{doing}"
         )
 
 
@@ -171,8 +202,15 @@ def move_kind(asset: Asset, before: dict[str, Any], was: str) -> str:
 
 
 @transaction.atomic
-def asset_assign(*, actor: User, asset: Asset, department: Department | None,
-                 custodian: User | None, location: str = "", reason: str = "") -> AssetMove:
+def asset_assign(
+    *,
+    actor: User,
+    asset: Asset,
+    department: Department | None,
+    custodian: User | None,
+    location: str = "",
+    reason: str = "",
+) -> AssetMove:
     """The office hands equipment to a department or person, or moves it between departments
     (S3 第五条: 部门之间在设备使用上要相互支援); each move leaves a history row."""
     locked = lock_asset(actor, asset.pk)
@@ -184,25 +222,36 @@ def asset_assign(*, actor: User, asset: Asset, department: Department | None,
     check_custodian(locked.unit_id, custodian)
     location = text(location, "存放地点", max_length=120, required=False)
     before, was = custody(locked), locked.status
-    if was == S.IN_USE and before == {"department_id": getattr(department, "pk", None),
-                                      "custodian_id": getattr(custodian, "pk", None),
-                                      "location": location}:
+    if was == S.IN_USE and before == {
+        "department_id": getattr(department, "pk", None),
+        "custodian_id": getattr(custodian, "pk", None),
+        "location": location,
+    }:
         raise Conflict("调配前后的使用部门、保管人和存放地点相同，无需调配")
     locked.department, locked.custodian, locked.location = department, custodian, location
     locked.move_to(S.IN_USE)
     locked.save()
-    move = record_move(locked, kind=move_kind(locked, before, was), actor=actor,
-                       reason=text(reason, "调配事由", max_length=300, required=False),
-                       before=before)
-    audit_record(actor=actor, action=f"asset.{move.kind}", target=locked, unit=actor.unit,
-                 details=audit_details(locked, before=before, after=custody(locked),
-                                       reason=move.reason))
+    move = record_move(
+        locked,
+        kind=move_kind(locked, before, was),
+        actor=actor,
+        reason=text(reason, "调配事由", max_length=300, required=False),
+        before=before,
+    )
+    audit_record(
+        actor=actor,
+        action=f"asset.{move.kind}",
+        target=locked,
+        unit=actor.unit,
+        details=audit_details(locked, before=before, after=custody(locked), reason=move.reason),
+    )
     return move
 
 
 @transaction.atomic
-def asset_return_to_stock(*, actor: User, asset: Asset, location: str = "", reason: str = ""
-                          ) -> AssetMove:
+def asset_return_to_stock(
+    *, actor: User, asset: Asset, location: str = "", reason: str = ""
+) -> AssetMove:
     """The office takes equipment back from its department into stock."""
     locked = lock_asset(actor, asset.pk)
     require_office(actor, locked.unit_id)
@@ -211,25 +260,39 @@ def asset_return_to_stock(*, actor: User, asset: Asset, location: str = "", reas
         raise Conflict(f"设备 {locked.asset_number} 已在库")
     before = custody(locked)
     locked.department, locked.custodian = None, None
-    locked.location = text(location, "存放地点", max_length=120, required=False) or \
-        locked.location
+    locked.location = text(location, "存放地点", max_length=120, required=False) or locked.location
     locked.move_to(S.IN_STOCK)
     locked.save()
-    move = record_move(locked, kind=AssetMove.Kind.STOCK, actor=actor, before=before,
-                       reason=text(reason, "事由", max_length=300, required=False))
-    audit_record(actor=actor, action="asset.stocked", target=locked, unit=actor.unit,
-                 details=audit_details(locked, before=before, reason=move.reason))
+    move = record_move(
+        locked,
+        kind=AssetMove.Kind.STOCK,
+        actor=actor,
+        before=before,
+        reason=text(reason, "事由", max_length=300, required=False),
+    )
+    audit_record(
+        actor=actor,
+        action="asset.stocked",
+        target=locked,
+        unit=actor.unit,
+        details=audit_details(locked, before=before, reason=move.reason),
+    )
     return move
 
 
 def _cancel_open_requests(asset: Asset, note: str) -> int:
     now = timezone.now()
     count = 0
-    for model, open_states in ((RepairRequest, OPEN_REPAIR), (InternetRequest, OPEN_INTERNET),
-                               (LoanRequest, OPEN_LOAN)):
-        count += model.objects.filter(asset=asset, status__in=open_states).exclude(
-            status=RequestStatus.LENT).update(status=RequestStatus.CANCELLED,
-                                              decision_note=note, decided_at=now)
+    for model, open_states in (
+        (RepairRequest, OPEN_REPAIR),
+        (InternetRequest, OPEN_INTERNET),
+        (LoanRequest, OPEN_LOAN),
+    ):
+        count += (
+            model.objects.filter(asset=asset, status__in=open_states)
+            .exclude(status=RequestStatus.LENT)
+            .update(status=RequestStatus.CANCELLED, decision_note=note, decided_at=now)
+        )
     return count
 
 
@@ -248,11 +311,19 @@ def asset_retire(*, actor: User, asset: Asset, reason: str) -> Asset:
     locked.internet_approved = False
     locked.save()
     InternetRequest.objects.filter(asset=locked, status=RequestStatus.APPROVED).update(
-        status=RequestStatus.REVOKED, revoked_by=actor, revoked_at=locked.retired_at,
-        revoke_reason="设备报废")
+        status=RequestStatus.REVOKED,
+        revoked_by=actor,
+        revoked_at=locked.retired_at,
+        revoke_reason="设备报废",
+    )
     cancelled = _cancel_open_requests(locked, "设备已报废，申请作废")
-    audit_record(actor=actor, action="asset.retired", target=locked, unit=actor.unit,
-                 details=audit_details(locked, reason=reason, cancelled_requests=cancelled))
+    audit_record(
+        actor=actor,
+        action="asset.retired",
+        target=locked,
+        unit=actor.unit,
+        details=audit_details(locked, reason=reason, cancelled_requests=cancelled),
+    )
     return locked
 
 
@@ -273,7 +344,8 @@ def asset_manager_appoint(*, actor: User, person: User) -> AssetManager:
     if not person.is_active:
         raise DomainError("只能指定在职人员为设备管理员")
     manager, created = AssetManager.objects.get_or_create(
-        unit_id=actor.unit_id, person=person, defaults={"appointed_by": actor})
+        unit_id=actor.unit_id, person=person, defaults={"appointed_by": actor}
+    )
     if not created:
         raise Conflict(f"{person.display_name}已是设备管理员")
     audit_record(actor=actor, action="asset.manager_appointed", target=person, unit=actor.unit)
@@ -283,8 +355,12 @@ def asset_manager_appoint(*, actor: User, person: User) -> AssetManager:
 @transaction.atomic
 def asset_manager_remove(*, actor: User, manager: AssetManager) -> None:
     _require_unit_admin(actor)
-    found = AssetManager.objects.select_for_update().filter(
-        pk=manager.pk, unit_id=actor.unit_id).select_related("person").first()
+    found = (
+        AssetManager.objects.select_for_update()
+        .filter(pk=manager.pk, unit_id=actor.unit_id)
+        .select_related("person")
+        .first()
+    )
     if found is None:
         raise NotFound("找不到该设备管理员，或已被取消。")
     person = found.person

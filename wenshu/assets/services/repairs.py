@@ -51,19 +51,30 @@ def repair_request(*, actor: User, asset: Asset, fault: str, cause: str = "") ->
         raise Conflict(f"设备 {locked.asset_number} {locked.get_status_display()}，不能报修")
     if _open_repair_exists(locked):
         raise Conflict(f"设备 {locked.asset_number} 已有待处理的报修单，请勿重复报修")
-    repair = RepairRequest(asset=locked, requested_by=actor,
-                           fault=text(fault, "故障现象", max_length=500),
-                           cause=text(cause, "损坏程度和原因", max_length=500, required=False))
+    repair = RepairRequest(
+        asset=locked,
+        requested_by=actor,
+        fault=text(fault, "故障现象", max_length=500),
+        cause=text(cause, "损坏程度和原因", max_length=500, required=False),
+    )
     try:
         with transaction.atomic():
             repair.save()
     except IntegrityError as exc:
         raise Conflict(f"设备 {locked.asset_number} 已有待处理的报修单，请勿重复报修") from exc
-    audit_record(actor=actor, action="asset.repair_requested", target=repair, unit=actor.unit,
-                 details=audit_details(locked, fault=repair.fault))
-    notify([p for p in office_people(locked.unit_id) if p.pk != actor.pk],
-           title="有设备报修待办公室处理", body=f"{locked}：{repair.fault}",
-           link=repair_link(repair.pk))
+    audit_record(
+        actor=actor,
+        action="asset.repair_requested",
+        target=repair,
+        unit=actor.unit,
+        details=audit_details(locked, fault=repair.fault),
+    )
+    notify(
+        [p for p in office_people(locked.unit_id) if p.pk != actor.pk],
+        title="有设备报修待办公室处理",
+        body=f"{locked}：{repair.fault}",
+        link=repair_link(repair.pk),
+    )
     return repair
 
 
@@ -79,8 +90,9 @@ def _lock_repair(actor: User, pk: int) -> tuple[RepairRequest, Asset]:
 
 
 @transaction.atomic
-def repair_decide(*, actor: User, repair: RepairRequest, approve: bool, note: str = ""
-                  ) -> RepairRequest:
+def repair_decide(
+    *, actor: User, repair: RepairRequest, approve: bool, note: str = ""
+) -> RepairRequest:
     """The office agrees and arranges the repair (the asset is under repair), or refuses
     with a reason."""
     locked, asset = _lock_repair(actor, repair.pk)
@@ -92,16 +104,26 @@ def repair_decide(*, actor: User, repair: RepairRequest, approve: bool, note: st
     if approve:
         asset.move_to(S.UNDER_REPAIR)
         asset.save()
-    audit_record(actor=actor, action=f"asset.repair_{locked.status}", target=locked,
-                 unit=actor.unit, details=audit_details(asset, note=note))
+    audit_record(
+        actor=actor,
+        action=f"asset.repair_{locked.status}",
+        target=locked,
+        unit=actor.unit,
+        details=audit_details(asset, note=note),
+    )
     verdict = "已同意，办公室将组织维修" if approve else f"未同意：{note}"
-    notify([locked.requested_by], title="设备报修已同意" if approve else "设备报修未同意",
-           body=f"{asset}：{verdict}", link=repair_link(locked.pk))
+    notify(
+        [locked.requested_by],
+        title="设备报修已同意" if approve else "设备报修未同意",
+        body=f"{asset}：{verdict}",
+        link=repair_link(locked.pk),
+    )
     return locked
 
 
-def _repair_record(vendor: str, work_done: str, cost: Decimal | str | int | float,
-                   repaired_on: date) -> dict[str, object]:
+def _repair_record(
+    vendor: str, work_done: str, cost: Decimal | str | int | float, repaired_on: date
+) -> dict[str, object]:
     return {
         "vendor": text(vendor, "维修单位", max_length=120),
         "work_done": text(work_done, "维修内容", max_length=500),
@@ -111,8 +133,15 @@ def _repair_record(vendor: str, work_done: str, cost: Decimal | str | int | floa
 
 
 @transaction.atomic
-def repair_complete(*, actor: User, repair: RepairRequest, vendor: str, work_done: str,
-                    cost: Decimal | str | int | float, repaired_on: date) -> RepairRequest:
+def repair_complete(
+    *,
+    actor: User,
+    repair: RepairRequest,
+    vendor: str,
+    work_done: str,
+    cost: Decimal | str | int | float,
+    repaired_on: date,
+) -> RepairRequest:
     """The office records the repair it organised; the asset goes back into service."""
     locked, asset = _lock_repair(actor, repair.pk)
     require_office(actor, asset.unit_id, rule=RULE_REPAIR)
@@ -126,17 +155,33 @@ def repair_complete(*, actor: User, repair: RepairRequest, vendor: str, work_don
     locked.save()
     _back_in_service(asset)
     asset.save()
-    audit_record(actor=actor, action="asset.repair_completed", target=locked, unit=actor.unit,
-                 details=audit_details(asset, vendor=locked.vendor, cost=str(locked.cost)))
-    notify([locked.requested_by], title="设备已修复", body=f"{asset}：{locked.work_done}",
-           link=repair_link(locked.pk))
+    audit_record(
+        actor=actor,
+        action="asset.repair_completed",
+        target=locked,
+        unit=actor.unit,
+        details=audit_details(asset, vendor=locked.vendor, cost=str(locked.cost)),
+    )
+    notify(
+        [locked.requested_by],
+        title="设备已修复",
+        body=f"{asset}：{locked.work_done}",
+        link=repair_link(locked.pk),
+    )
     return locked
 
 
 @transaction.atomic
-def repair_record_direct(*, actor: User, asset: Asset, fault: str, vendor: str,
-                         work_done: str, cost: Decimal | str | int | float,
-                         repaired_on: date) -> RepairRequest:
+def repair_record_direct(
+    *,
+    actor: User,
+    asset: Asset,
+    fault: str,
+    vendor: str,
+    work_done: str,
+    cost: Decimal | str | int | float,
+    repaired_on: date,
+) -> RepairRequest:
     """A repair record without a prior request. Only the office may enter one (it organised
     the repair itself); a department doing so is the unauthorised repair S3 第四条 forbids."""
     locked = lock_asset(actor, asset.pk)
@@ -149,13 +194,25 @@ def repair_record_direct(*, actor: User, asset: Asset, fault: str, vendor: str,
         raise Conflict(f"设备 {locked.asset_number} {locked.get_status_display()}，不能登记维修")
     now = timezone.now()
     repair = RepairRequest.objects.create(
-        asset=locked, requested_by=actor, fault=text(fault, "故障现象", max_length=500),
-        direct=True, status=R.COMPLETED, decided_by=actor, decided_at=now,
-        decision_note="办公室直接组织维修", completed_by=actor, completed_at=now,
+        asset=locked,
+        requested_by=actor,
+        fault=text(fault, "故障现象", max_length=500),
+        direct=True,
+        status=R.COMPLETED,
+        decided_by=actor,
+        decided_at=now,
+        decision_note="办公室直接组织维修",
+        completed_by=actor,
+        completed_at=now,
         **_repair_record(vendor, work_done, cost, repaired_on),
     )
-    audit_record(actor=actor, action="asset.repair_recorded", target=repair, unit=actor.unit,
-                 details=audit_details(locked, vendor=repair.vendor, cost=str(repair.cost)))
+    audit_record(
+        actor=actor,
+        action="asset.repair_recorded",
+        target=repair,
+        unit=actor.unit,
+        details=audit_details(locked, vendor=repair.vendor, cost=str(repair.cost)),
+    )
     return repair
 
 
@@ -167,6 +224,11 @@ def repair_withdraw(*, actor: User, repair: RepairRequest) -> RepairRequest:
         raise Forbidden("只有报修人可以撤回报修单")
     locked.move_to(R.WITHDRAWN, REPAIR_TRANSITIONS, WHAT)
     locked.save()
-    audit_record(actor=actor, action="asset.repair_withdrawn", target=locked, unit=actor.unit,
-                 details=audit_details(asset))
+    audit_record(
+        actor=actor,
+        action="asset.repair_withdrawn",
+        target=locked,
+        unit=actor.unit,
+        details=audit_details(asset),
+    )
     return locked

@@ -30,18 +30,20 @@ ELSEWHERE = (S.ON_LOAN, S.UNDER_REPAIR)  # away for a known reason: not missing
 def stocktake_open(*, actor: User, title: str = "") -> StockTake:
     """The office starts a stock-take of its unit; only one can be open at a time."""
     require_office(actor, actor.unit_id)
-    title = text(title, "盘点名称", max_length=120, required=False) or \
-        f"{timezone.localdate():%Y年%m月%d日}设备盘点"
+    title = (
+        text(title, "盘点名称", max_length=120, required=False)
+        or f"{timezone.localdate():%Y年%m月%d日}设备盘点"
+    )
     if StockTake.objects.filter(unit_id=actor.unit_id, status=StockTake.Status.OPEN).exists():
         raise Conflict("本单位已有进行中的盘点，请先结束该盘点")
     try:
         with transaction.atomic():
-            stocktake = StockTake.objects.create(unit_id=actor.unit_id, title=title,
-                                                 opened_by=actor)
+            stocktake = StockTake.objects.create(
+                unit_id=actor.unit_id, title=title, opened_by=actor
+            )
     except IntegrityError as exc:
         raise Conflict("本单位已有进行中的盘点，请先结束该盘点") from exc
-    audit_record(actor=actor, action="asset.stocktake_opened", target=stocktake,
-                 unit=actor.unit)
+    audit_record(actor=actor, action="asset.stocktake_opened", target=stocktake, unit=actor.unit)
     return stocktake
 
 
@@ -64,9 +66,15 @@ def normalise_code(code: str) -> str:
 
 
 @transaction.atomic
-def stocktake_record(*, actor: User, stocktake: StockTake, code: str, location: str = "",
-                     condition: str = StockTakeEntry.Condition.GOOD, note: str = ""
-                     ) -> tuple[StockTakeEntry, bool]:
+def stocktake_record(
+    *,
+    actor: User,
+    stocktake: StockTake,
+    code: str,
+    location: str = "",
+    condition: str = StockTakeEntry.Condition.GOOD,
+    note: str = "",
+) -> tuple[StockTakeEntry, bool]:
     """Anyone of the unit records an asset found during an open stock-take. Recording the
     same number again updates its line (a second scan never counts twice)."""
     locked = _lock_stocktake(actor, stocktake.pk)
@@ -77,11 +85,17 @@ def stocktake_record(*, actor: User, stocktake: StockTake, code: str, location: 
     value = normalise_code(code)
     asset = Asset.objects.filter(unit_id=locked.unit_id, asset_number=value).first()
     entry, created = StockTakeEntry.objects.update_or_create(
-        stocktake=locked, code=value,
-        defaults={"asset": asset, "condition": condition, "recorded_by": actor,
-                  "recorded_at": timezone.now(),
-                  "location": text(location, "实际存放地点", max_length=120, required=False),
-                  "note": text(note, "说明", max_length=300, required=False)})
+        stocktake=locked,
+        code=value,
+        defaults={
+            "asset": asset,
+            "condition": condition,
+            "recorded_by": actor,
+            "recorded_at": timezone.now(),
+            "location": text(location, "实际存放地点", max_length=120, required=False),
+            "note": text(note, "说明", max_length=300, required=False),
+        },
+    )
     return entry, created
 
 
@@ -98,8 +112,13 @@ def _differences(stocktake: StockTake) -> dict[str, Any]:
         "missing": sorted(missing),
         "elsewhere": sorted(away - found),
         "unregistered": unregistered,
-        "counts": {"register": register.count(), "found": len(found), "missing": len(missing),
-                   "elsewhere": len(away - found), "unregistered": len(unregistered)},
+        "counts": {
+            "register": register.count(),
+            "found": len(found),
+            "missing": len(missing),
+            "elsewhere": len(away - found),
+            "unregistered": len(unregistered),
+        },
     }
 
 
@@ -108,20 +127,29 @@ def stocktake_close(*, actor: User, stocktake: StockTake) -> StockTake:
     """The office ends the stock-take; what was found, missing and unregistered is frozen."""
     locked = _lock_stocktake(actor, stocktake.pk)
     require_office(actor, locked.unit_id)
-    check_transition(STOCKTAKE_TRANSITIONS, dict(StockTake.Status.choices), locked.status,
-                     StockTake.Status.CLOSED, "该盘点")
+    check_transition(
+        STOCKTAKE_TRANSITIONS,
+        dict(StockTake.Status.choices),
+        locked.status,
+        StockTake.Status.CLOSED,
+        "该盘点",
+    )
     locked.status = StockTake.Status.CLOSED
     locked.closed_by, locked.closed_at = actor, timezone.now()
     locked.result = _differences(locked)
     locked.save()
-    audit_record(actor=actor, action="asset.stocktake_closed", target=locked, unit=actor.unit,
-                 details=locked.result["counts"])
+    audit_record(
+        actor=actor,
+        action="asset.stocktake_closed",
+        target=locked,
+        unit=actor.unit,
+        details=locked.result["counts"],
+    )
     return locked
 
 
 @transaction.atomic
-def stocktake_mark_missing(*, actor: User, stocktake: StockTake, asset_ids: Iterable[int]
-                           ) -> int:
+def stocktake_mark_missing(*, actor: User, stocktake: StockTake, asset_ids: Iterable[int]) -> int:
     """The office marks assets the closed stock-take did not find as missing (盘亏)."""
     locked = _lock_stocktake(actor, stocktake.pk)
     require_office(actor, locked.unit_id)
@@ -140,6 +168,11 @@ def stocktake_mark_missing(*, actor: User, stocktake: StockTake, asset_ids: Iter
         asset.move_to(S.MISSING)
         asset.save()
         marked += 1
-        audit_record(actor=actor, action="asset.marked_missing", target=asset, unit=actor.unit,
-                     details={"asset_number": asset.asset_number, "stocktake": locked.pk})
+        audit_record(
+            actor=actor,
+            action="asset.marked_missing",
+            target=asset,
+            unit=actor.unit,
+            details={"asset_number": asset.asset_number, "stocktake": locked.pk},
+        )
     return marked

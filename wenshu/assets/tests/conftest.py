@@ -36,24 +36,44 @@ def depts(city: Any) -> Office:
 
 def fields(number: str, category: str = "computer", **extra: Any) -> services.AssetFields:
     data: dict[str, Any] = {
-        "asset_number": number, "category": category, "model": "联想 启天M428",
-        "serial_number": f"SN-{number}", "purchase_date": date(2024, 3, 1),
+        "asset_number": number,
+        "category": category,
+        "model": "联想 启天M428",
+        "serial_number": f"SN-{number}",
+        "purchase_date": date(2024, 3, 1),
         "purchase_value": "4999.00",
     }
     data.update(extra)
     return services.AssetFields(**data)
 
 
-def register(city: Any, number: str, *, category: str = "computer", department: Any = None,
-             custodian: Any = None, location: str = "") -> Asset:
-    return services.asset_create(actor=city.a_admin, fields=fields(number, category),
-                                 department=department, custodian=custodian, location=location)
+def register(
+    city: Any,
+    number: str,
+    *,
+    category: str = "computer",
+    department: Any = None,
+    custodian: Any = None,
+    location: str = "",
+) -> Asset:
+    return services.asset_create(
+        actor=city.a_admin,
+        fields=fields(number, category),
+        department=department,
+        custodian=custodian,
+        location=location,
+    )
 
 
 @pytest.fixture
 def computer(city: Any, depts: Office) -> Asset:
-    return register(city, "ZC-2024-001", department=depts.finance, custodian=city.a_staff,
-                    location="财务科 301 室")
+    return register(
+        city,
+        "ZC-2024-001",
+        department=depts.finance,
+        custodian=city.a_staff,
+        location="财务科 301 室",
+    )
 
 
 @pytest.fixture

@@ -20,8 +20,9 @@ def _main_has(b, text):
     WebDriverWait(b, 5).until(EC.text_to_be_present_in_element((By.TAG_NAME, "main"), text))
 
 
-def test_a_fault_is_reported_and_the_office_approves_it(city, depts, computer, live_server,
-                                                        browser_login):
+def test_a_fault_is_reported_and_the_office_approves_it(
+    city, depts, computer, live_server, browser_login
+):
     b = browser_login(city.a_staff)
     b.get(live_server.url + "/assets/")
     b.find_element(By.LINK_TEXT, "ZC-2024-001").click()
@@ -42,8 +43,9 @@ def test_a_fault_is_reported_and_the_office_approves_it(city, depts, computer, l
     assert RepairRequest.objects.get().status == "approved"
 
 
-def test_a_scanned_code_is_recorded_in_a_stocktake(city, depts, computer, live_server,
-                                                   browser_login):
+def test_a_scanned_code_is_recorded_in_a_stocktake(
+    city, depts, computer, live_server, browser_login
+):
     take = services.stocktake_open(actor=city.a_admin, title="年终盘点")
     b = browser_login(city.a_staff)
     b.get(live_server.url + f"/assets/stocktakes/{take.pk}/")

@@ -40,19 +40,29 @@ def _race(action: Callable[[], object], n: int = 4) -> list[str]:
 
 
 def test_simultaneous_repair_requests_open_one(city, depts, computer):
-    results = _race(lambda: services.repair_request(actor=city.a_staff, asset=computer,
-                                                    fault="无法开机"))
+    results = _race(
+        lambda: services.repair_request(actor=city.a_staff, asset=computer, fault="无法开机")
+    )
     assert results == ["ok", "refused", "refused", "refused"]
     assert RepairRequest.objects.filter(asset=computer).count() == 1
 
 
 def test_simultaneous_hand_overs_lend_once_and_reminders_stay_one_a_day(city, depts, printer):
-    loan = services.loan_request(actor=city.a_staff, asset=printer, borrower_unit=city.b,
-                                 borrower_contact="贝科员", purpose="会议",
-                                 due_date=date.today() + timedelta(days=1))
+    loan = services.loan_request(
+        actor=city.a_staff,
+        asset=printer,
+        borrower_unit=city.b,
+        borrower_contact="贝科员",
+        purpose="会议",
+        due_date=date.today() + timedelta(days=1),
+    )
     services.loan_decide(actor=city.a_admin, loan=loan, approve=True)
     assert _race(lambda: services.loan_start(actor=city.a_admin, loan=loan)) == [
-        "ok", "refused", "refused", "refused"]
+        "ok",
+        "refused",
+        "refused",
+        "refused",
+    ]
     later = date.today() + timedelta(days=3)
     when = datetime.combine(later, time(10), tzinfo=ZoneInfo("Asia/Shanghai"))
     _race(lambda: services.loans_remind_overdue(now=when))

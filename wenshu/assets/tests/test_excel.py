@@ -46,9 +46,19 @@ def _counts(unit) -> tuple[int, int]:
 
 
 def _row(number, **over):
-    values = {"资产编号": number, "设备类别": "打印机", "品牌型号": "惠普 M405",
-              "购置日期": "2023-05-06", "原值（元）": 2100, "序列号": "", "使用部门": "",
-              "保管人用户名": "", "保管人姓名": "", "存放地点": "库房", "办公自动化专用": "是"}
+    values = {
+        "资产编号": number,
+        "设备类别": "打印机",
+        "品牌型号": "惠普 M405",
+        "购置日期": "2023-05-06",
+        "原值（元）": 2100,
+        "序列号": "",
+        "使用部门": "",
+        "保管人用户名": "",
+        "保管人姓名": "",
+        "存放地点": "库房",
+        "办公自动化专用": "是",
+    }
     values.update(over)
     return [values[c] for c in COLUMNS[:11]]
 
@@ -82,15 +92,29 @@ def test_a_round_trip_updates_the_changed_cells(city, depts, computer, printer):
     moved = reload(printer)
     assert moved.department == depts.general and moved.status == Asset.Status.IN_USE
     assert str(moved.purchase_value) == "1999.50"
-    assert AssetMove.objects.filter(asset=printer, kind="import", to_department=depts.general,
-                                    from_department=None).count() == 1
+    assert (
+        AssetMove.objects.filter(
+            asset=printer, kind="import", to_department=depts.general, from_department=None
+        ).count()
+        == 1
+    )
     assert reload(computer).department == depts.finance
     assert AuditEvent.objects.filter(action="asset.imported").count() == 1
 
 
 def test_import_creates_new_assets(city, depts):
-    data = _book([_row("NEW-1"), _row("NEW-2", 设备类别="computer", 使用部门="财务科",
-                                      保管人用户名="a_staff", 购置日期="2024/1/2")])
+    data = _book(
+        [
+            _row("NEW-1"),
+            _row(
+                "NEW-2",
+                设备类别="computer",
+                使用部门="财务科",
+                保管人用户名="a_staff",
+                购置日期="2024/1/2",
+            ),
+        ]
+    )
     result = services.register_import(actor=city.a_admin, data=data)
     assert (result.created, result.updated) == (2, 0)
     new = Asset.objects.get(unit=city.a, asset_number="NEW-2")
@@ -98,18 +122,22 @@ def test_import_creates_new_assets(city, depts):
     assert new.status == Asset.Status.IN_USE and new.purchase_date == date(2024, 1, 2)
 
 
-@pytest.mark.parametrize("over, column, message", [
-    ({"使用部门": "不存在科"}, "使用部门", "本单位没有名为“不存在科”的启用中部门"),
-    ({"购置日期": "2023-13-45"}, "购置日期", "无法识别"),
-    ({"原值（元）": -5}, "原值（元）", "不能为负数"),
-    ({"原值（元）": ""}, "原值（元）", "请填写原值"),
-    ({"设备类别": "电冰箱"}, "设备类别", "设备类别“电冰箱”不正确"),
-    ({"保管人用户名": "b_staff"}, "保管人用户名", "没有用户名为“b_staff”"),
-    ({"办公自动化专用": "也许"}, "办公自动化专用", "请填写“是”或“否”"),
-    ({"资产编号": "A B"}, "资产编号", "不能包含空格"),
-])
+@pytest.mark.parametrize(
+    "over, column, message",
+    [
+        ({"使用部门": "不存在科"}, "使用部门", "本单位没有名为“不存在科”的启用中部门"),
+        ({"购置日期": "2023-13-45"}, "购置日期", "无法识别"),
+        ({"原值（元）": -5}, "原值（元）", "不能为负数"),
+        ({"原值（元）": ""}, "原值（元）", "请填写原值"),
+        ({"设备类别": "电冰箱"}, "设备类别", "设备类别“电冰箱”不正确"),
+        ({"保管人用户名": "b_staff"}, "保管人用户名", "没有用户名为“b_staff”"),
+        ({"办公自动化专用": "也许"}, "办公自动化专用", "请填写“是”或“否”"),
+        ({"资产编号": "A B"}, "资产编号", "不能包含空格"),
+    ],
+)
 def test_a_bad_row_names_its_row_and_column_and_nothing_is_imported(
-        city, depts, printer, over, column, message):
+    city, depts, printer, over, column, message
+):
     before = _counts(city.a)
     data = _book([_row("OK-1"), _row("ZC-2024-002", 使用部门="办公室"), _row("BAD-3", **over)])
     with pytest.raises(services.ImportRefused) as refused:

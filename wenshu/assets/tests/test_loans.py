@@ -22,9 +22,14 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def _ask(city, asset, due=None, actor=None):
-    return services.loan_request(actor=actor or city.a_staff, asset=asset, borrower_unit=city.b,
-                                 borrower_contact="贝科员 13900000000", purpose="全市教育工作会议",
-                                 due_date=due or date.today() + timedelta(days=7))
+    return services.loan_request(
+        actor=actor or city.a_staff,
+        asset=asset,
+        borrower_unit=city.b,
+        borrower_contact="贝科员 13900000000",
+        purpose="全市教育工作会议",
+        due_date=due or date.today() + timedelta(days=7),
+    )
 
 
 def test_a_loan_goes_out_with_consent_and_comes_back(city, depts, computer):
@@ -67,8 +72,14 @@ def test_department_staff_can_neither_approve_nor_hand_over(city, depts, compute
 
 def test_loan_requests_are_checked(city, depts, computer):
     with pytest.raises(DomainError, match="其他单位"):
-        services.loan_request(actor=city.a_staff, asset=computer, borrower_unit=city.a,
-                              borrower_contact="x", purpose="x", due_date=date.today())
+        services.loan_request(
+            actor=city.a_staff,
+            asset=computer,
+            borrower_unit=city.a,
+            borrower_contact="x",
+            purpose="x",
+            due_date=date.today(),
+        )
     with pytest.raises(DomainError, match="不能早于今天"):
         _ask(city, computer, due=date.today() - timedelta(days=1))
     _ask(city, computer)
@@ -83,9 +94,11 @@ def test_the_borrower_sees_the_loan_but_cannot_act_on_it(city, depts, computer):
     services.loan_decide(actor=city.a_admin, loan=loan, approve=True)
     assert selectors.loan_get(viewer=city.b_staff, pk=loan.pk) == loan
     assert list(selectors.loans_borrowed(viewer=city.b_staff)) == [loan]
-    for act in (lambda: services.loan_start(actor=city.b_admin, loan=loan),
-                lambda: services.loan_decide(actor=city.b_admin, loan=loan, approve=True),
-                lambda: services.loan_return(actor=city.b_admin, loan=loan)):
+    for act in (
+        lambda: services.loan_start(actor=city.b_admin, loan=loan),
+        lambda: services.loan_decide(actor=city.b_admin, loan=loan, approve=True),
+        lambda: services.loan_return(actor=city.b_admin, loan=loan),
+    ):
         with pytest.raises(NotFound):
             act()
     third = make_unit("白银市卫生健康委员会", "市卫健委", "白卫")
@@ -145,7 +158,9 @@ def test_overdue_loans_get_exactly_one_reminder_a_day(city, depts, computer, tim
     assert tasks.remind_overdue_loans() == 0
     assert (_reminders(city.a_admin), _reminders(city.b_admin)) == (2, 2)
     assert list(LoanReminder.objects.values_list("day", flat=True).order_by("day")) == [
-        date(2026, 3, 2), date(2026, 3, 3)]
+        date(2026, 3, 2),
+        date(2026, 3, 3),
+    ]
 
     services.loan_return(actor=city.a_admin, loan=loan)
     time_machine.move_to(datetime(2026, 3, 4, 9, 5, tzinfo=SHANGHAI), tick=False)

@@ -23,36 +23,57 @@ pytestmark = pytest.mark.django_db
 def requests_of(city, computer, printer):
     """One open request of each kind on unit A's equipment, and a stock-take."""
     repair = services.repair_request(actor=city.a_staff, asset=computer, fault="无法开机")
-    loan = services.loan_request(actor=city.a_staff, asset=printer, borrower_unit=city.b,
-                                 borrower_contact="贝科员", purpose="会议",
-                                 due_date=date.today() + timedelta(days=5))
-    internet = services.internet_request(actor=city.a_staff, asset=computer,
-                                         justification="访问外网业务系统")
+    loan = services.loan_request(
+        actor=city.a_staff,
+        asset=printer,
+        borrower_unit=city.b,
+        borrower_contact="贝科员",
+        purpose="会议",
+        due_date=date.today() + timedelta(days=5),
+    )
+    internet = services.internet_request(
+        actor=city.a_staff, asset=computer, justification="访问外网业务系统"
+    )
     take = services.stocktake_open(actor=city.a_admin)
     return {"repair": repair, "loan": loan, "internet": internet, "stocktake": take}
 
 
 def _asset_pages(pk):
-    names = ["detail", "edit", "assign", "stock", "retire", "antivirus", "repair_new",
-             "repair_direct", "loan_new", "internet_new"]
+    names = [
+        "detail",
+        "edit",
+        "assign",
+        "stock",
+        "retire",
+        "antivirus",
+        "repair_new",
+        "repair_direct",
+        "loan_new",
+        "internet_new",
+    ]
     return [reverse(f"assets:{n}", args=[pk]) for n in names]
 
 
 def _request_pages(reqs):
-    r, lo, i, t = (reqs["repair"].pk, reqs["loan"].pk, reqs["internet"].pk,
-                   reqs["stocktake"].pk)
-    gets = [reverse("assets:repair", args=[r]), reverse("assets:loan", args=[lo]),
-            reverse("assets:internet", args=[i]), reverse("assets:stocktake", args=[t])]
+    r, lo, i, t = (reqs["repair"].pk, reqs["loan"].pk, reqs["internet"].pk, reqs["stocktake"].pk)
+    gets = [
+        reverse("assets:repair", args=[r]),
+        reverse("assets:loan", args=[lo]),
+        reverse("assets:internet", args=[i]),
+        reverse("assets:stocktake", args=[t]),
+    ]
     posts = [reverse(f"assets:repair_{n}", args=[r]) for n in ("decide", "complete", "withdraw")]
-    posts += [reverse(f"assets:loan_{n}", args=[lo])
-              for n in ("decide", "start", "return", "withdraw")]
+    posts += [
+        reverse(f"assets:loan_{n}", args=[lo]) for n in ("decide", "start", "return", "withdraw")
+    ]
     posts += [reverse(f"assets:internet_{n}", args=[i]) for n in ("decide", "revoke", "withdraw")]
     posts += [reverse(f"assets:stocktake_{n}", args=[t]) for n in ("close", "missing")]
     return gets, posts
 
 
 def test_an_outsider_gets_404_on_every_page_of_another_units_equipment(
-        city, depts, computer, requests_of):
+    city, depts, computer, requests_of
+):
     outsider = as_user(city.b_admin)
     for url in _asset_pages(computer.pk):
         assert outsider.get(url).status_code == 404, url
@@ -74,39 +95,59 @@ def test_the_borrower_reads_the_loan_page_but_cannot_act(city, depts, requests_o
     services.loan_decide(actor=city.a_admin, loan=loan, approve=True)
     page = as_user(city.b_staff).get(reverse("assets:loan", args=[loan.pk]))
     assert page.status_code == 200 and "交付借出" not in page.content.decode()
-    assert as_user(city.b_admin).post(reverse("assets:loan_start", args=[loan.pk])).status_code \
-        == 404
+    assert (
+        as_user(city.b_admin).post(reverse("assets:loan_start", args=[loan.pk])).status_code == 404
+    )
     assert "ZC-2024-002" in as_user(city.b_staff).get(reverse("assets:borrowed")).content.decode()
 
 
 def test_office_pages_are_not_found_for_department_staff(city, depts, computer):
     staff = as_user(city.a_staff)
-    for url in (reverse("assets:new"), reverse("assets:import"), reverse("assets:managers"),
-                reverse("assets:assign", args=[computer.pk]),
-                reverse("assets:retire", args=[computer.pk])):
+    for url in (
+        reverse("assets:new"),
+        reverse("assets:import"),
+        reverse("assets:managers"),
+        reverse("assets:assign", args=[computer.pk]),
+        reverse("assets:retire", args=[computer.pk]),
+    ):
         assert staff.get(url).status_code == 404, url
     assert staff.get(reverse("assets:detail", args=[computer.pk])).status_code == 200
 
 
 def test_the_office_registers_equipment_through_the_page(city, depts):
     office = as_user(city.a_admin)
-    data = {"asset_number": "P-1", "category": "fax", "model": "松下 KX-FT", "serial_number": "",
-            "purchase_date": "2022-01-05", "purchase_value": "880", "is_oa_equipment": "on",
-            "note": "", "department": depts.general.pk, "custodian": "", "location": "201"}
+    data = {
+        "asset_number": "P-1",
+        "category": "fax",
+        "model": "松下 KX-FT",
+        "serial_number": "",
+        "purchase_date": "2022-01-05",
+        "purchase_value": "880",
+        "is_oa_equipment": "on",
+        "note": "",
+        "department": depts.general.pk,
+        "custodian": "",
+        "location": "201",
+    }
     page = office.post(reverse("assets:new"), data)
     asset = Asset.objects.get(asset_number="P-1")
-    assert page.status_code == 302 and page["Location"] == reverse("assets:detail",
-                                                                   args=[asset.pk])
+    assert page.status_code == 302 and page["Location"] == reverse("assets:detail", args=[asset.pk])
     again = office.post(reverse("assets:new"), data)
     assert again.status_code == 409 and "不能重复" in again.content.decode()
     assert 'value="松下 KX-FT"' in again.content.decode()  # what was typed is kept
 
 
-def test_a_department_persons_direct_repair_record_is_refused_on_the_page(
-        city, depts, computer):
-    page = as_user(city.a_staff).post(reverse("assets:repair_direct", args=[computer.pk]), {
-        "fault": "自己修", "vendor": "路边店", "work_done": "换电源", "cost": "50",
-        "repaired_on": date.today().isoformat()})
+def test_a_department_persons_direct_repair_record_is_refused_on_the_page(city, depts, computer):
+    page = as_user(city.a_staff).post(
+        reverse("assets:repair_direct", args=[computer.pk]),
+        {
+            "fault": "自己修",
+            "vendor": "路边店",
+            "work_done": "换电源",
+            "cost": "50",
+            "repaired_on": date.today().isoformat(),
+        },
+    )
     assert page.status_code == 403
     html = page.content.decode()
     assert "各部门不得擅自维修，须由办公室组织维修（设备管理办法第四条）" in html
@@ -115,18 +156,26 @@ def test_a_department_persons_direct_repair_record_is_refused_on_the_page(
 
 def test_the_repair_flow_through_the_pages(city, depts, computer):
     staff, office = as_user(city.a_staff), as_user(city.a_admin)
-    page = staff.post(reverse("assets:repair_new", args=[computer.pk]),
-                      {"fault": "无法开机", "cause": "电源坏"})
+    page = staff.post(
+        reverse("assets:repair_new", args=[computer.pk]), {"fault": "无法开机", "cause": "电源坏"}
+    )
     repair = RepairRequest.objects.get()
     assert page.status_code == 302
-    refused = office.post(reverse("assets:repair_decide", args=[repair.pk]),
-                          {"decision": "reject", "note": ""})
+    refused = office.post(
+        reverse("assets:repair_decide", args=[repair.pk]), {"decision": "reject", "note": ""}
+    )
     assert refused.status_code == 400 and "请填写办公室意见" in refused.content.decode()
     office.post(reverse("assets:repair_decide", args=[repair.pk]), {"decision": "approve"})
     assert reload(computer).status == "under_repair"
-    office.post(reverse("assets:repair_complete", args=[repair.pk]), {
-        "vendor": "联想服务站", "work_done": "更换电源", "cost": "180",
-        "repaired_on": date.today().isoformat()})
+    office.post(
+        reverse("assets:repair_complete", args=[repair.pk]),
+        {
+            "vendor": "联想服务站",
+            "work_done": "更换电源",
+            "cost": "180",
+            "repaired_on": date.today().isoformat(),
+        },
+    )
     assert reload(repair).status == "completed" and reload(computer).status == "in_use"
     assert "联想服务站" in staff.get(reverse("assets:repair", args=[repair.pk])).content.decode()
 
@@ -134,12 +183,20 @@ def test_the_repair_flow_through_the_pages(city, depts, computer):
 def test_internet_approval_without_antivirus_is_refused_on_the_page(city, depts, requests_of):
     req = requests_of["internet"]
     url = reverse("assets:internet_decide", args=[req.pk])
-    page = as_user(city.a_admin).post(url, {"decision": "approve", "note": "同意接入",
-                                            "antivirus_product": "", "antivirus_version": ""})
+    page = as_user(city.a_admin).post(
+        url,
+        {
+            "decision": "approve",
+            "note": "同意接入",
+            "antivirus_product": "",
+            "antivirus_version": "",
+        },
+    )
     assert page.status_code == 400
     assert "必须安装正版杀毒软件" in page.content.decode() and "同意接入" in page.content.decode()
-    as_user(city.a_admin).post(url, {"decision": "approve", "antivirus_product": "火绒",
-                                     "antivirus_version": "6.0"})
+    as_user(city.a_admin).post(
+        url, {"decision": "approve", "antivirus_product": "火绒", "antivirus_version": "6.0"}
+    )
     assert reload(req).status == "approved"
 
 
@@ -157,26 +214,38 @@ def test_the_loan_flow_through_the_pages(city, depts, requests_of):
 def test_the_workbench_counts_the_offices_pending_requests(city, depts, requests_of):
     page = as_user(city.a_admin).get(reverse("web:workbench")).content.decode()
     assert "待审批设备申请" in page and "设备管理" in page
-    assert "待审批设备申请" not in as_user(city.a_staff).get(reverse("web:workbench")).content \
-        .decode()
+    assert (
+        "待审批设备申请" not in as_user(city.a_staff).get(reverse("web:workbench")).content.decode()
+    )
     assert services.office_people(city.a.pk) == [city.a_admin]
     from wenshu.assets.selectors import pending_count
+
     assert pending_count(viewer=city.a_admin) == 3 and pending_count(viewer=city.b_admin) == 0
     listed = as_user(city.a_admin).get(reverse("assets:requests")).content.decode()
     assert "无法开机" in listed and "访问外网业务系统" in listed
 
 
-def test_the_register_list_filters_and_stays_cheap(city, depts, computer, printer,
-                                                   django_assert_max_num_queries):
+def test_the_register_list_filters_and_stays_cheap(
+    city, depts, computer, printer, django_assert_max_num_queries
+):
     office = as_user(city.a_admin)
     page = office.get(reverse("assets:register"), {"category": "printer"}).content.decode()
     assert "ZC-2024-002" in page and "ZC-2024-001" not in page
     page = office.get(reverse("assets:register"), {"q": "001"}).content.decode()
     assert "ZC-2024-001" in page and "ZC-2024-002" not in page
     for n in range(20):
-        services.asset_create(actor=city.a_admin, fields=services.AssetFields(
-            asset_number=f"Q-{n}", category="printer", model="m", purchase_date=date(2024, 1, 1),
-            purchase_value=1), department=depts.general, custodian=city.a_staff)
+        services.asset_create(
+            actor=city.a_admin,
+            fields=services.AssetFields(
+                asset_number=f"Q-{n}",
+                category="printer",
+                model="m",
+                purchase_date=date(2024, 1, 1),
+                purchase_value=1,
+            ),
+            department=depts.general,
+            custodian=city.a_staff,
+        )
     with django_assert_max_num_queries(25):
         assert office.get(reverse("assets:register")).status_code == 200
 
@@ -186,8 +255,10 @@ def test_a_stocktake_through_the_pages(city, depts, computer, printer):
     office.post(reverse("assets:stocktakes"), {"title": "年终盘点"})
     take = StockTake.objects.get()
     url = reverse("assets:stocktake", args=[take.pk])
-    assert as_user(city.a_staff).post(url, {"code": "ZC-2024-001\n", "condition": "good"}) \
-        .status_code == 302
+    assert (
+        as_user(city.a_staff).post(url, {"code": "ZC-2024-001\n", "condition": "good"}).status_code
+        == 302
+    )
     office.post(url, {"code": "NOPE-1", "condition": "good"})
     office.post(reverse("assets:stocktake_close", args=[take.pk]))
     page = office.get(url).content.decode()
@@ -211,7 +282,8 @@ def test_the_import_page_shows_each_bad_cell_and_imports_nothing(city, depts, co
     assert Asset.objects.filter(unit=city.a).count() == 1
     export = as_user(city.a_staff).get(reverse("assets:export"))
     assert export.status_code == 200 and export["Content-Type"].startswith(
-        "application/vnd.openxmlformats")
+        "application/vnd.openxmlformats"
+    )
 
 
 def test_the_unit_admin_appoints_a_manager_on_the_page(city, depts):

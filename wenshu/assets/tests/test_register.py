@@ -22,8 +22,12 @@ def test_it_registers_equipment_in_stock_or_in_use(city, depts):
     assert stocked.status == S.IN_STOCK and stocked.unit_id == city.a.pk
     used = register(city, "A-2", department=depts.general, custodian=city.a_clerk)
     assert used.status == S.IN_USE
-    assert AssetMove.objects.filter(asset=used, kind="register", to_department=depts.general,
-                                    to_custodian=city.a_clerk).count() == 1
+    assert (
+        AssetMove.objects.filter(
+            asset=used, kind="register", to_department=depts.general, to_custodian=city.a_clerk
+        ).count()
+        == 1
+    )
     assert AuditEvent.objects.filter(action="asset.created", target_id=str(used.pk)).exists()
 
 
@@ -42,16 +46,19 @@ def test_an_asset_number_is_unique_per_unit_but_not_across_units(city, depts):
     assert other.unit_id == city.b.pk
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"purchase_value": "-1"}, "不能为负数"),
-    ({"purchase_value": "12.345"}, "两位小数"),
-    ({"purchase_value": "abc"}, "必须是数字"),
-    ({"category": "toaster"}, "设备类别不正确"),
-    ({"asset_number": "  "}, "请填写资产编号"),
-    ({"asset_number": "A 1"}, "不能包含空格"),
-    ({"model": ""}, "请填写品牌型号"),
-    ({"purchase_date": date.today() + timedelta(days=3)}, "不能晚于今天"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"purchase_value": "-1"}, "不能为负数"),
+        ({"purchase_value": "12.345"}, "两位小数"),
+        ({"purchase_value": "abc"}, "必须是数字"),
+        ({"category": "toaster"}, "设备类别不正确"),
+        ({"asset_number": "  "}, "请填写资产编号"),
+        ({"asset_number": "A 1"}, "不能包含空格"),
+        ({"model": ""}, "请填写品牌型号"),
+        ({"purchase_date": date.today() + timedelta(days=3)}, "不能晚于今天"),
+    ],
+)
 def test_it_refuses_bad_facts_with_a_clear_message(city, depts, change, message):
     with pytest.raises(DomainError, match=message):
         services.asset_create(actor=city.a_admin, fields=fields("BAD-1", **change))
@@ -68,14 +75,32 @@ def test_department_and_custodian_must_be_of_the_unit(city, depts):
 def test_reallocation_between_departments_keeps_a_history(city, depts, printer):
     """GIVEN a printer in stock WHEN the office hands it to 办公室, moves it to 财务科, changes
     its custodian and takes it back THEN each step is one history row with from/to, who and why."""
-    services.asset_assign(actor=city.a_admin, asset=printer, department=depts.general,
-                          custodian=city.a_clerk, location="201 室", reason="文书室打印")
-    services.asset_assign(actor=city.a_admin, asset=printer, department=depts.finance,
-                          custodian=city.a_clerk, location="301 室", reason="年终决算支援")
-    services.asset_assign(actor=city.a_admin, asset=printer, department=depts.finance,
-                          custodian=city.a_staff, location="301 室")
-    services.asset_return_to_stock(actor=city.a_admin, asset=printer, location="库房",
-                                   reason="决算结束")
+    services.asset_assign(
+        actor=city.a_admin,
+        asset=printer,
+        department=depts.general,
+        custodian=city.a_clerk,
+        location="201 室",
+        reason="文书室打印",
+    )
+    services.asset_assign(
+        actor=city.a_admin,
+        asset=printer,
+        department=depts.finance,
+        custodian=city.a_clerk,
+        location="301 室",
+        reason="年终决算支援",
+    )
+    services.asset_assign(
+        actor=city.a_admin,
+        asset=printer,
+        department=depts.finance,
+        custodian=city.a_staff,
+        location="301 室",
+    )
+    services.asset_return_to_stock(
+        actor=city.a_admin, asset=printer, location="库房", reason="决算结束"
+    )
     moves = list(AssetMove.objects.filter(asset=printer).order_by("id"))
     assert [m.kind for m in moves] == ["register", "assign", "reallocate", "custodian", "stock"]
     realloc = moves[2]
@@ -91,15 +116,17 @@ def test_reallocation_between_departments_keeps_a_history(city, depts, printer):
 
 def test_department_staff_cannot_reallocate(city, depts, computer):
     with pytest.raises(Forbidden, match="设备管理办法第一条"):
-        services.asset_assign(actor=city.a_staff, asset=computer, department=depts.general,
-                              custodian=None)
+        services.asset_assign(
+            actor=city.a_staff, asset=computer, department=depts.general, custodian=None
+        )
     assert reload(computer).department == depts.finance
 
 
 def test_an_outsider_cannot_touch_another_units_asset(city, depts, computer):
     with pytest.raises(NotFound):
-        services.asset_assign(actor=city.b_admin, asset=computer, department=None,
-                              custodian=city.b_staff)
+        services.asset_assign(
+            actor=city.b_admin, asset=computer, department=None, custodian=city.b_staff
+        )
     with pytest.raises(NotFound):
         services.asset_retire(actor=city.b_admin, asset=computer, reason="x")
     with pytest.raises(NotFound):
@@ -108,11 +135,15 @@ def test_an_outsider_cannot_touch_another_units_asset(city, depts, computer):
 
 def test_a_move_that_changes_nothing_is_refused(city, depts, computer):
     with pytest.raises(Conflict, match="无需调配"):
-        services.asset_assign(actor=city.a_admin, asset=computer, department=depts.finance,
-                              custodian=city.a_staff, location="财务科 301 室")
+        services.asset_assign(
+            actor=city.a_admin,
+            asset=computer,
+            department=depts.finance,
+            custodian=city.a_staff,
+            location="财务科 301 室",
+        )
     with pytest.raises(DomainError, match="请选择使用部门或保管人"):
-        services.asset_assign(actor=city.a_admin, asset=computer, department=None,
-                              custodian=None)
+        services.asset_assign(actor=city.a_admin, asset=computer, department=None, custodian=None)
     services.asset_return_to_stock(actor=city.a_admin, asset=computer)
     with pytest.raises(Conflict, match="已在库"):
         services.asset_return_to_stock(actor=city.a_admin, asset=computer)
@@ -122,8 +153,9 @@ def test_equipment_away_for_repair_cannot_be_reallocated(city, depts, computer):
     repair = services.repair_request(actor=city.a_staff, asset=computer, fault="不开机")
     services.repair_decide(actor=city.a_admin, repair=repair, approve=True)
     with pytest.raises(Conflict, match="维修中"):
-        services.asset_assign(actor=city.a_admin, asset=computer, department=depts.general,
-                              custodian=None)
+        services.asset_assign(
+            actor=city.a_admin, asset=computer, department=depts.general, custodian=None
+        )
     with pytest.raises(Conflict, match="维修中"):
         services.asset_return_to_stock(actor=city.a_admin, asset=computer)
 
@@ -137,15 +169,27 @@ def test_retirement_is_final_and_voids_open_requests(city, depts, computer):
     assert asset.status == S.RETIRED and asset.retired_at is not None
     assert RepairRequest.objects.get(pk=repair.pk).status == "cancelled"
     for refused in (
-        lambda: services.asset_assign(actor=city.a_admin, asset=asset, department=depts.general,
-                                      custodian=None),
+        lambda: services.asset_assign(
+            actor=city.a_admin, asset=asset, department=depts.general, custodian=None
+        ),
         lambda: services.repair_request(actor=city.a_staff, asset=asset, fault="x"),
-        lambda: services.repair_record_direct(actor=city.a_admin, asset=asset, fault="x",
-                                              vendor="v", work_done="w", cost=1,
-                                              repaired_on=date.today()),
-        lambda: services.loan_request(actor=city.a_staff, asset=asset, borrower_unit=city.b,
-                                      borrower_contact="贝科员", purpose="借用",
-                                      due_date=date.today()),
+        lambda: services.repair_record_direct(
+            actor=city.a_admin,
+            asset=asset,
+            fault="x",
+            vendor="v",
+            work_done="w",
+            cost=1,
+            repaired_on=date.today(),
+        ),
+        lambda: services.loan_request(
+            actor=city.a_staff,
+            asset=asset,
+            borrower_unit=city.b,
+            borrower_contact="贝科员",
+            purpose="借用",
+            due_date=date.today(),
+        ),
         lambda: services.asset_retire(actor=city.a_admin, asset=asset, reason="again"),
     ):
         with pytest.raises(DomainError, match="已报废"):
@@ -153,9 +197,14 @@ def test_retirement_is_final_and_voids_open_requests(city, depts, computer):
 
 
 def test_equipment_on_loan_cannot_be_retired(city, depts, printer):
-    loan = services.loan_request(actor=city.a_staff, asset=printer, borrower_unit=city.b,
-                                 borrower_contact="贝科员 139", purpose="会议",
-                                 due_date=date.today() + timedelta(days=3))
+    loan = services.loan_request(
+        actor=city.a_staff,
+        asset=printer,
+        borrower_unit=city.b,
+        borrower_contact="贝科员 139",
+        purpose="会议",
+        due_date=date.today() + timedelta(days=3),
+    )
     services.loan_decide(actor=city.a_admin, loan=loan, approve=True)
     services.loan_start(actor=city.a_admin, loan=loan)
     with pytest.raises(Conflict, match="外借中，归还后才能报废"):
@@ -163,8 +212,11 @@ def test_equipment_on_loan_cannot_be_retired(city, depts, printer):
 
 
 def test_the_office_corrects_facts_but_not_custody_through_edit(city, depts, computer):
-    services.asset_update(actor=city.a_admin, asset=computer,
-                          fields=fields("ZC-2024-001", model="联想 启天M450", purchase_value=5200))
+    services.asset_update(
+        actor=city.a_admin,
+        asset=computer,
+        fields=fields("ZC-2024-001", model="联想 启天M450", purchase_value=5200),
+    )
     asset = reload(computer)
     assert asset.model == "联想 启天M450" and str(asset.purchase_value) == "5200.00"
     register(city, "ZC-2024-009")
@@ -179,8 +231,13 @@ def test_an_appointed_equipment_manager_acts_as_the_office(city, depts, computer
     manager = services.asset_manager_appoint(actor=city.a_admin, person=city.a_clerk)
     assert services.is_office(city.a_clerk)
     assert city.a_clerk in services.office_people(city.a.pk)
-    services.asset_assign(actor=city.a_clerk, asset=computer, department=depts.general,
-                          custodian=None, reason="调往办公室")
+    services.asset_assign(
+        actor=city.a_clerk,
+        asset=computer,
+        department=depts.general,
+        custodian=None,
+        reason="调往办公室",
+    )
     with pytest.raises(Conflict, match="已是设备管理员"):
         services.asset_manager_appoint(actor=city.a_admin, person=city.a_clerk)
     services.asset_manager_remove(actor=city.a_admin, manager=manager)

@@ -19,15 +19,20 @@ S = Asset.Status
 
 
 def _record(**extra):
-    data = {"vendor": "白银市联想服务站", "work_done": "更换电源", "cost": "180.00",
-            "repaired_on": date.today()}
+    data = {
+        "vendor": "白银市联想服务站",
+        "work_done": "更换电源",
+        "cost": "180.00",
+        "repaired_on": date.today(),
+    }
     data.update(extra)
     return data
 
 
 def test_a_repair_goes_through_the_office_and_back_into_use(city, depts, computer):
-    repair = services.repair_request(actor=city.a_staff, asset=computer, fault="无法开机",
-                                     cause="电源指示灯不亮，疑似电源损坏")
+    repair = services.repair_request(
+        actor=city.a_staff, asset=computer, fault="无法开机", cause="电源指示灯不亮，疑似电源损坏"
+    )
     assert repair.status == "pending"
     assert Notification.objects.filter(recipient=city.a_admin, kind="assets").exists()
     services.repair_decide(actor=city.a_admin, repair=repair, approve=True, note="送修")
@@ -48,8 +53,9 @@ def test_a_repaired_stock_item_goes_back_to_stock(city, depts, printer):
 
 def test_a_direct_repair_record_by_a_department_is_refused_with_the_rule(city, depts, computer):
     with pytest.raises(Forbidden) as refused:
-        services.repair_record_direct(actor=city.a_staff, asset=computer, fault="自行修理",
-                                      **_record())
+        services.repair_record_direct(
+            actor=city.a_staff, asset=computer, fault="自行修理", **_record()
+        )
     assert RULE_REPAIR in refused.value.message
     assert "各部门不得擅自维修，须由办公室组织维修（设备管理办法第四条）" in refused.value.message
     assert not RepairRequest.objects.exists()
@@ -57,8 +63,12 @@ def test_a_direct_repair_record_by_a_department_is_refused_with_the_rule(city, d
 
 
 def test_the_office_may_record_a_repair_it_organised_itself(city, depts, computer):
-    repair = services.repair_record_direct(actor=city.a_admin, asset=computer, fault="键盘失灵",
-                                           **_record(work_done="更换键盘", cost="60"))
+    repair = services.repair_record_direct(
+        actor=city.a_admin,
+        asset=computer,
+        fault="键盘失灵",
+        **_record(work_done="更换键盘", cost="60"),
+    )
     assert repair.direct and repair.status == "completed" and str(repair.cost) == "60.00"
     assert reload(computer).status == S.IN_USE
 
@@ -101,8 +111,7 @@ def test_one_open_repair_per_asset_and_only_usable_assets(city, depts, computer)
     with pytest.raises(Conflict, match="请勿重复报修"):
         services.repair_request(actor=city.a_clerk, asset=computer, fault="b")
     with pytest.raises(Conflict, match="进行中的报修单"):
-        services.repair_record_direct(actor=city.a_admin, asset=computer, fault="c",
-                                      **_record())
+        services.repair_record_direct(actor=city.a_admin, asset=computer, fault="c", **_record())
 
 
 def test_the_requester_withdraws_a_pending_repair(city, depts, computer):
@@ -120,11 +129,17 @@ def test_repair_record_dates_and_costs_are_checked(city, depts, computer):
     with pytest.raises(DomainError, match="不能为负数"):
         services.repair_complete(actor=city.a_admin, repair=repair, **_record(cost="-5"))
     with pytest.raises(DomainError, match="不能晚于今天"):
-        services.repair_complete(actor=city.a_admin, repair=repair,
-                                 **_record(repaired_on=date.today() + timedelta(days=1)))
+        services.repair_complete(
+            actor=city.a_admin,
+            repair=repair,
+            **_record(repaired_on=date.today() + timedelta(days=1)),
+        )
     with pytest.raises(DomainError, match="不能早于报修日期"):
-        services.repair_complete(actor=city.a_admin, repair=repair,
-                                 **_record(repaired_on=date.today() - timedelta(days=30)))
+        services.repair_complete(
+            actor=city.a_admin,
+            repair=repair,
+            **_record(repaired_on=date.today() - timedelta(days=30)),
+        )
     with pytest.raises(DomainError, match="请填写维修单位"):
         services.repair_complete(actor=city.a_admin, repair=repair, **_record(vendor=""))
     assert reload(repair).status == "approved"
@@ -136,8 +151,9 @@ def test_an_outsider_cannot_act_on_a_repair(city, depts, computer):
         lambda: services.repair_decide(actor=city.b_admin, repair=repair, approve=True),
         lambda: services.repair_complete(actor=city.b_admin, repair=repair, **_record()),
         lambda: services.repair_withdraw(actor=city.b_staff, repair=repair),
-        lambda: services.repair_record_direct(actor=city.b_admin, asset=computer, fault="x",
-                                              **_record()),
+        lambda: services.repair_record_direct(
+            actor=city.b_admin, asset=computer, fault="x", **_record()
+        ),
     ):
         with pytest.raises(NotFound):
             act()

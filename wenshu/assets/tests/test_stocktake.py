@@ -27,8 +27,12 @@ def five(city, depts):
 def test_closing_lists_found_missing_and_unregistered(city, depts, five):
     take = services.stocktake_open(actor=city.a_admin, title="2026 年度盘点")
     services.stocktake_record(actor=city.a_staff, stocktake=take, code="ST-1", location="201")
-    services.stocktake_record(actor=city.a_clerk, stocktake=take, code=" ST-2\n",
-                              condition=StockTakeEntry.Condition.DAMAGED)
+    services.stocktake_record(
+        actor=city.a_clerk,
+        stocktake=take,
+        code=" ST-2\n",
+        condition=StockTakeEntry.Condition.DAMAGED,
+    )
     services.stocktake_record(actor=city.a_staff, stocktake=take, code="UNKNOWN-9")
     services.stocktake_record(actor=city.a_staff, stocktake=take, code="ST-5")  # retired
     closed = services.stocktake_close(actor=city.a_admin, stocktake=take)
@@ -37,8 +41,13 @@ def test_closing_lists_found_missing_and_unregistered(city, depts, five):
     assert result["missing"] == [five[3].pk]
     assert result["elsewhere"] == [five[4].pk]
     assert result["unregistered"] == ["ST-5", "UNKNOWN-9"]
-    assert result["counts"] == {"register": 4, "found": 2, "missing": 1, "elsewhere": 1,
-                                "unregistered": 2}
+    assert result["counts"] == {
+        "register": 4,
+        "found": 2,
+        "missing": 1,
+        "elsewhere": 1,
+        "unregistered": 2,
+    }
     report = selectors.stocktake_report(viewer=city.a_staff, stocktake=closed)
     assert [a.asset_number for a in report["missing"]] == ["ST-3"]
 
@@ -46,8 +55,9 @@ def test_closing_lists_found_missing_and_unregistered(city, depts, five):
 def test_scanning_the_same_code_twice_counts_once(city, depts, five):
     take = services.stocktake_open(actor=city.a_admin)
     _, created = services.stocktake_record(actor=city.a_staff, stocktake=take, code="ST-1")
-    entry, again = services.stocktake_record(actor=city.a_clerk, stocktake=take, code="ST-1",
-                                             location="会议室")
+    entry, again = services.stocktake_record(
+        actor=city.a_clerk, stocktake=take, code="ST-1", location="会议室"
+    )
     assert created and not again
     assert take.entries.count() == 1 and entry.location == "会议室"
     with pytest.raises(DomainError, match="请输入或扫描资产编号"):
@@ -58,20 +68,23 @@ def test_missing_assets_can_be_marked_after_closing(city, depts, five):
     take = services.stocktake_open(actor=city.a_admin)
     services.stocktake_record(actor=city.a_staff, stocktake=take, code="ST-1")
     with pytest.raises(Conflict, match="请先结束盘点"):
-        services.stocktake_mark_missing(actor=city.a_admin, stocktake=take,
-                                        asset_ids=[five[3].pk])
+        services.stocktake_mark_missing(actor=city.a_admin, stocktake=take, asset_ids=[five[3].pk])
     services.stocktake_close(actor=city.a_admin, stocktake=take)
     with pytest.raises(DomainError, match="只能标记本次盘点未找到的设备"):
-        services.stocktake_mark_missing(actor=city.a_admin, stocktake=take,
-                                        asset_ids=[five[1].pk])
+        services.stocktake_mark_missing(actor=city.a_admin, stocktake=take, asset_ids=[five[1].pk])
     with pytest.raises(Forbidden):
-        services.stocktake_mark_missing(actor=city.a_staff, stocktake=take,
-                                        asset_ids=[five[3].pk])
-    assert services.stocktake_mark_missing(actor=city.a_admin, stocktake=take,
-                                           asset_ids=[five[2].pk, five[3].pk]) == 2
+        services.stocktake_mark_missing(actor=city.a_staff, stocktake=take, asset_ids=[five[3].pk])
+    assert (
+        services.stocktake_mark_missing(
+            actor=city.a_admin, stocktake=take, asset_ids=[five[2].pk, five[3].pk]
+        )
+        == 2
+    )
     assert reload(five[3]).status == S.MISSING
-    assert services.stocktake_mark_missing(actor=city.a_admin, stocktake=take,
-                                           asset_ids=[five[3].pk]) == 0  # second click
+    assert (
+        services.stocktake_mark_missing(actor=city.a_admin, stocktake=take, asset_ids=[five[3].pk])
+        == 0
+    )  # second click
     services.asset_return_to_stock(actor=city.a_admin, asset=five[3], reason="找回")
     assert reload(five[3]).status == S.IN_STOCK
 

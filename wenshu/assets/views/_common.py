@@ -27,9 +27,18 @@ PAGE_SIZE = 50
 
 
 def form_page(
-    request: AuthedRequest, *, form: forms.Form, title: str, run: Callable[[dict[str, Any]], Any],
-    done: str, next_url: Callable[[Any], str], back: str, asset: Any = None, intro: str = "",
-    submit: str = "提交", multipart: bool = False,
+    request: AuthedRequest,
+    *,
+    form: forms.Form,
+    title: str,
+    run: Callable[[dict[str, Any]], Any],
+    done: str,
+    next_url: Callable[[Any], str],
+    back: str,
+    asset: Any = None,
+    intro: str = "",
+    submit: str = "提交",
+    multipart: bool = False,
 ) -> HttpResponse:
     """GET shows the form; POST runs the service with the cleaned data and redirects, or shows
     the form again with the refusal and what was typed."""
@@ -46,14 +55,27 @@ def form_page(
                 return redirect(next_url(result))
         else:
             status = 400
-    context = {"form": form, "title": title, "back": back, "asset": asset, "intro": intro,
-               "submit": submit, "multipart": multipart}
+    context = {
+        "form": form,
+        "title": title,
+        "back": back,
+        "asset": asset,
+        "intro": intro,
+        "submit": submit,
+        "multipart": multipart,
+    }
     return render(request, "assets/pages/form.html", context, status=status)
 
 
 def post_or_page(
-    request: AuthedRequest, *, form: forms.Form, run: Callable[[dict[str, Any]], Any],
-    done: str, next_url: str, page: Callable[[dict[str, Any], int], HttpResponse], key: str,
+    request: AuthedRequest,
+    *,
+    form: forms.Form,
+    run: Callable[[dict[str, Any]], Any],
+    done: str,
+    next_url: str,
+    page: Callable[[dict[str, Any], int], HttpResponse],
+    key: str,
 ) -> HttpResponse:
     """A form that sits on a detail page: success redirects back, a refusal re-renders the
     page with this form (under `key`) holding the message and the typed values."""

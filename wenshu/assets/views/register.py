@@ -46,39 +46,69 @@ def register(request: AuthedRequest) -> HttpResponse:
     filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     department = filters.get("department")
     assets = selectors.asset_list(
-        viewer=user, category=filters.get("category", ""), status=filters.get("status", ""),
-        department_id=department.pk if department else None, q=filters.get("q", ""))
+        viewer=user,
+        category=filters.get("category", ""),
+        status=filters.get("status", ""),
+        department_id=department.pk if department else None,
+        q=filters.get("q", ""),
+    )
     page = Paginator(assets, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "assets/pages/register.html", {
-        "form": form, "page": page, "query": query.urlencode(),
-        "office": selectors.viewer_is_office(user)})
+    return render(
+        request,
+        "assets/pages/register.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "office": selectors.viewer_is_office(user),
+        },
+    )
 
 
 def _fields(data: dict[str, Any]) -> services.AssetFields:
     return services.AssetFields(
-        asset_number=data["asset_number"], category=data["category"], model=data["model"],
-        serial_number=data["serial_number"], purchase_date=data["purchase_date"],
-        purchase_value=data["purchase_value"], is_oa_equipment=data["is_oa_equipment"],
-        note=data["note"])
+        asset_number=data["asset_number"],
+        category=data["category"],
+        model=data["model"],
+        serial_number=data["serial_number"],
+        purchase_date=data["purchase_date"],
+        purchase_value=data["purchase_value"],
+        is_oa_equipment=data["is_oa_equipment"],
+        note=data["note"],
+    )
 
 
 @login_required
 def asset_new(request: AuthedRequest) -> HttpResponse:
     _office_only(request)
     user = request.user
-    form = AssetCreateForm(request.POST or None, departments=selectors.departments_for(
-        viewer=user), people=selectors.people_for(viewer=user))
+    form = AssetCreateForm(
+        request.POST or None,
+        departments=selectors.departments_for(viewer=user),
+        people=selectors.people_for(viewer=user),
+    )
 
     def run(data: dict[str, Any]) -> Asset:
-        return services.asset_create(actor=user, fields=_fields(data),
-                                     department=data["department"],
-                                     custodian=data["custodian"], location=data["location"])
+        return services.asset_create(
+            actor=user,
+            fields=_fields(data),
+            department=data["department"],
+            custodian=data["custodian"],
+            location=data["location"],
+        )
 
-    return form_page(request, form=form, title="登记设备", run=run, done="设备已登记入账。",
-                     next_url=lambda a: reverse("assets:detail", args=[a.pk]),
-                     back=reverse("assets:register"), submit="登记")
+    return form_page(
+        request,
+        form=form,
+        title="登记设备",
+        run=run,
+        done="设备已登记入账。",
+        next_url=lambda a: reverse("assets:detail", args=[a.pk]),
+        back=reverse("assets:register"),
+        submit="登记",
+    )
 
 
 @login_required
@@ -87,15 +117,21 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     asset = selectors.asset_get(viewer=user, pk=pk)
     office = selectors.viewer_is_office(user)
     live = asset.status != Asset.Status.RETIRED
-    return render(request, "assets/pages/detail.html", {
-        "asset": asset, "office": office, "moves": selectors.asset_moves(viewer=user, asset=asset),
-        **selectors.asset_requests(viewer=user, asset=asset),
-        "may_move": office and asset.status in (Asset.Status.IN_USE, Asset.Status.IN_STOCK,
-                                                Asset.Status.MISSING),
-        "may_request": live and asset.status in (Asset.Status.IN_USE, Asset.Status.IN_STOCK),
-        "may_internet": live and asset.is_computer and not asset.internet_approved,
-        "may_retire": office and live and asset.status != Asset.Status.ON_LOAN,
-    })
+    return render(
+        request,
+        "assets/pages/detail.html",
+        {
+            "asset": asset,
+            "office": office,
+            "moves": selectors.asset_moves(viewer=user, asset=asset),
+            **selectors.asset_requests(viewer=user, asset=asset),
+            "may_move": office
+            and asset.status in (Asset.Status.IN_USE, Asset.Status.IN_STOCK, Asset.Status.MISSING),
+            "may_request": live and asset.status in (Asset.Status.IN_USE, Asset.Status.IN_STOCK),
+            "may_internet": live and asset.is_computer and not asset.internet_approved,
+            "may_retire": office and live and asset.status != Asset.Status.ON_LOAN,
+        },
+    )
 
 
 @login_required
@@ -108,9 +144,17 @@ def asset_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     def run(data: dict[str, Any]) -> Asset:
         return services.asset_update(actor=request.user, asset=asset, fields=_fields(data))
 
-    return form_page(request, form=form, title="修改设备信息", run=run, done="设备信息已保存。",
-                     next_url=lambda a: reverse("assets:detail", args=[a.pk]),
-                     back=reverse("assets:detail", args=[pk]), asset=asset, submit="保存")
+    return form_page(
+        request,
+        form=form,
+        title="修改设备信息",
+        run=run,
+        done="设备信息已保存。",
+        next_url=lambda a: reverse("assets:detail", args=[a.pk]),
+        back=reverse("assets:detail", args=[pk]),
+        asset=asset,
+        submit="保存",
+    )
 
 
 @login_required
@@ -118,20 +162,38 @@ def assign(request: AuthedRequest, pk: int) -> HttpResponse:
     _office_only(request)
     user = request.user
     asset = selectors.asset_get(viewer=user, pk=pk)
-    form = AssignForm(request.POST or None, departments=selectors.departments_for(viewer=user),
-                      people=selectors.people_for(viewer=user),
-                      initial={"department": asset.department_id, "custodian": asset.custodian_id,
-                               "location": asset.location})
+    form = AssignForm(
+        request.POST or None,
+        departments=selectors.departments_for(viewer=user),
+        people=selectors.people_for(viewer=user),
+        initial={
+            "department": asset.department_id,
+            "custodian": asset.custodian_id,
+            "location": asset.location,
+        },
+    )
 
     def run(data: dict[str, Any]) -> Any:
-        return services.asset_assign(actor=user, asset=asset, department=data["department"],
-                                     custodian=data["custodian"], location=data["location"],
-                                     reason=data["reason"])
+        return services.asset_assign(
+            actor=user,
+            asset=asset,
+            department=data["department"],
+            custodian=data["custodian"],
+            location=data["location"],
+            reason=data["reason"],
+        )
 
-    return form_page(request, form=form, title="领用 / 调配", run=run, done="调配已登记。",
-                     next_url=lambda _: reverse("assets:detail", args=[pk]),
-                     back=reverse("assets:detail", args=[pk]), asset=asset,
-                     intro="设备管理办法第五条：部门之间在设备使用上要相互支援，由办公室统一调度。")
+    return form_page(
+        request,
+        form=form,
+        title="领用 / 调配",
+        run=run,
+        done="调配已登记。",
+        next_url=lambda _: reverse("assets:detail", args=[pk]),
+        back=reverse("assets:detail", args=[pk]),
+        asset=asset,
+        intro="设备管理办法第五条：部门之间在设备使用上要相互支援，由办公室统一调度。",
+    )
 
 
 @login_required
@@ -141,12 +203,20 @@ def stock(request: AuthedRequest, pk: int) -> HttpResponse:
     form = StockForm(request.POST or None)
 
     def run(data: dict[str, Any]) -> Any:
-        return services.asset_return_to_stock(actor=request.user, asset=asset,
-                                              location=data["location"], reason=data["reason"])
+        return services.asset_return_to_stock(
+            actor=request.user, asset=asset, location=data["location"], reason=data["reason"]
+        )
 
-    return form_page(request, form=form, title="收回入库", run=run, done="设备已收回入库。",
-                     next_url=lambda _: reverse("assets:detail", args=[pk]),
-                     back=reverse("assets:detail", args=[pk]), asset=asset)
+    return form_page(
+        request,
+        form=form,
+        title="收回入库",
+        run=run,
+        done="设备已收回入库。",
+        next_url=lambda _: reverse("assets:detail", args=[pk]),
+        back=reverse("assets:detail", args=[pk]),
+        asset=asset,
+    )
 
 
 @login_required
@@ -159,35 +229,52 @@ def retire(request: AuthedRequest, pk: int) -> HttpResponse:
     def run(data: dict[str, Any]) -> Any:
         return services.asset_retire(actor=request.user, asset=asset, reason=data["reason"])
 
-    return form_page(request, form=form, title="设备报废", run=run, done="设备已报废。",
-                     next_url=lambda _: reverse("assets:detail", args=[pk]),
-                     back=reverse("assets:detail", args=[pk]), asset=asset, submit="确认报废",
-                     intro="报废后不能再调配、外借或维修，未办结的申请一并作废。")
+    return form_page(
+        request,
+        form=form,
+        title="设备报废",
+        run=run,
+        done="设备已报废。",
+        next_url=lambda _: reverse("assets:detail", args=[pk]),
+        back=reverse("assets:detail", args=[pk]),
+        asset=asset,
+        submit="确认报废",
+        intro="报废后不能再调配、外借或维修，未办结的申请一并作废。",
+    )
 
 
 @login_required
 def antivirus(request: AuthedRequest, pk: int) -> HttpResponse:
     _office_only(request)
     asset = selectors.asset_get(viewer=request.user, pk=pk)
-    form = AntivirusForm(request.POST or None, initial={
-        "product": asset.antivirus_product, "version": asset.antivirus_version})
+    form = AntivirusForm(
+        request.POST or None,
+        initial={"product": asset.antivirus_product, "version": asset.antivirus_version},
+    )
 
     def run(data: dict[str, Any]) -> Any:
-        return services.internet_antivirus_update(actor=request.user, asset=asset,
-                                                  product=data["product"],
-                                                  version=data["version"])
+        return services.internet_antivirus_update(
+            actor=request.user, asset=asset, product=data["product"], version=data["version"]
+        )
 
-    return form_page(request, form=form, title="登记杀毒软件升级", run=run,
-                     done="杀毒软件信息已更新。", asset=asset,
-                     next_url=lambda _: reverse("assets:detail", args=[pk]),
-                     back=reverse("assets:detail", args=[pk]))
+    return form_page(
+        request,
+        form=form,
+        title="登记杀毒软件升级",
+        run=run,
+        done="杀毒软件信息已更新。",
+        asset=asset,
+        next_url=lambda _: reverse("assets:detail", args=[pk]),
+        back=reverse("assets:detail", args=[pk]),
+    )
 
 
 @login_required
 def export(request: AuthedRequest) -> HttpResponse:
     data = services.register_export(viewer=request.user)
     response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     name = f"assets-{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
@@ -215,11 +302,15 @@ def import_register(request: AuthedRequest) -> HttpResponse:
                 form.add_error(None, exc.message)
                 status = exc.status
             else:
-                messages.success(request, f"导入完成：新增 {result.created} 台，更新 "
-                                          f"{result.updated} 台，未变 {result.unchanged} 台。")
+                messages.success(
+                    request,
+                    f"导入完成：新增 {result.created} 台，更新 "
+                    f"{result.updated} 台，未变 {result.unchanged} 台。",
+                )
                 return redirect("assets:register")
-    return render(request, "assets/pages/import.html", {"form": form, "errors": errors},
-                  status=status)
+    return render(
+        request, "assets/pages/import.html", {"form": form, "errors": errors}, status=status
+    )
 
 
 @login_required
@@ -232,8 +323,12 @@ def borrowed(request: AuthedRequest) -> HttpResponse:
 
 
 def _managers_page(request: AuthedRequest, form: ManagerForm, status: int = 200) -> HttpResponse:
-    return render(request, "assets/pages/managers.html", {
-        "managers": selectors.managers(viewer=request.user), "form": form}, status=status)
+    return render(
+        request,
+        "assets/pages/managers.html",
+        {"managers": selectors.managers(viewer=request.user), "form": form},
+        status=status,
+    )
 
 
 @login_required

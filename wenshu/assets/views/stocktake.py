@@ -18,11 +18,17 @@ from wenshu.assets.views._common import AuthedRequest
 from wenshu.lib.errors import DomainError, NotFound
 
 
-def _list_page(request: AuthedRequest, form: StockTakeOpenForm, status: int = 200
-               ) -> HttpResponse:
-    return render(request, "assets/pages/stocktakes.html", {
-        "stocktakes": selectors.stocktakes(viewer=request.user), "form": form,
-        "office": selectors.viewer_is_office(request.user)}, status=status)
+def _list_page(request: AuthedRequest, form: StockTakeOpenForm, status: int = 200) -> HttpResponse:
+    return render(
+        request,
+        "assets/pages/stocktakes.html",
+        {
+            "stocktakes": selectors.stocktakes(viewer=request.user),
+            "form": form,
+            "office": selectors.viewer_is_office(request.user),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -44,18 +50,23 @@ def stocktakes(request: AuthedRequest) -> HttpResponse:
 def _missing_choices(request: AuthedRequest, stocktake: StockTake) -> Any:
     ids = (stocktake.result or {}).get("missing", [])
     return selectors.assets_of_unit(viewer=request.user).filter(
-        pk__in=ids, status__in=(Asset.Status.IN_USE, Asset.Status.IN_STOCK))
+        pk__in=ids, status__in=(Asset.Status.IN_USE, Asset.Status.IN_STOCK)
+    )
 
 
-def _page(request: AuthedRequest, pk: int, forms: dict[str, Any] | None = None,
-          status: int = 200) -> HttpResponse:
+def _page(
+    request: AuthedRequest, pk: int, forms: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
     user = request.user
     stocktake = selectors.stocktake_get(viewer=user, pk=pk)
     closed = stocktake.status == StockTake.Status.CLOSED
     context: dict[str, Any] = {
-        "stocktake": stocktake, "office": selectors.viewer_is_office(user),
+        "stocktake": stocktake,
+        "office": selectors.viewer_is_office(user),
         "entries": selectors.stocktake_entries(viewer=user, stocktake=stocktake)[:500],
-        "record_form": StockTakeRecordForm(), "report": None, "missing_form": None,
+        "record_form": StockTakeRecordForm(),
+        "report": None,
+        "missing_form": None,
     }
     if closed:
         context["report"] = selectors.stocktake_report(viewer=user, stocktake=stocktake)
@@ -76,8 +87,13 @@ def stocktake(request: AuthedRequest, pk: int) -> HttpResponse:
     data = form.cleaned_data
     try:
         entry, created = services.stocktake_record(
-            actor=request.user, stocktake=found, code=data["code"], location=data["location"],
-            condition=data["condition"], note=data["note"])
+            actor=request.user,
+            stocktake=found,
+            code=data["code"],
+            location=data["location"],
+            condition=data["condition"],
+            note=data["note"],
+        )
     except DomainError as exc:
         form.add_error(None, exc.message)
         return _page(request, pk, {"record_form": form}, exc.status)
@@ -107,8 +123,10 @@ def stocktake_missing(request: AuthedRequest, pk: int) -> HttpResponse:
         return _page(request, pk, {"missing_form": form}, 400)
     try:
         count = services.stocktake_mark_missing(
-            actor=request.user, stocktake=found,
-            asset_ids=[a.pk for a in form.cleaned_data["assets"]])
+            actor=request.user,
+            stocktake=found,
+            asset_ids=[a.pk for a in form.cleaned_data["assets"]],
+        )
     except DomainError as exc:
         form.add_error(None, exc.message)
         return _page(request, pk, {"missing_form": form}, exc.status)

@@ -11,10 +11,10 @@ from wenshu.audit.models import AuditChainHead, AuditEvent
 from wenshu.audit.services import audit_record
 
 
-def append(n: int, *, actor: Any = None, action: str = "test.event",
-           **kwargs: Any) -> list[AuditEvent]:
-    return [audit_record(actor=actor, action=action, details={"i": i}, **kwargs)
-            for i in range(n)]
+def append(
+    n: int, *, actor: Any = None, action: str = "test.event", **kwargs: Any
+) -> list[AuditEvent]:
+    return [audit_record(actor=actor, action=action, details={"i": i}, **kwargs) for i in range(n)]
 
 
 def row(seq: int) -> AuditEvent:
@@ -25,12 +25,25 @@ def head() -> AuditChainHead:
     return AuditChainHead.objects.get(id=1)
 
 
-def forge(seq: int, prev_hash: str, *, like: AuditEvent, action: str = "forged.event",
-          valid_hash: bool = True) -> AuditEvent:
+def forge(
+    seq: int,
+    prev_hash: str,
+    *,
+    like: AuditEvent,
+    action: str = "forged.event",
+    valid_hash: bool = True,
+) -> AuditEvent:
     """A row written straight into the table, with a correct hash when `valid_hash`."""
     fake = AuditEvent(
-        seq=seq, created_at=like.created_at, actor_id=None, actor_name="伪造者", unit_id=None,
-        action=action, result="ok", details={"forged": True}, prev_hash=prev_hash,
+        seq=seq,
+        created_at=like.created_at,
+        actor_id=None,
+        actor_name="伪造者",
+        unit_id=None,
+        action=action,
+        result="ok",
+        details={"forged": True},
+        prev_hash=prev_hash,
     )
     fake.hash = chain_hash(prev_hash, fake) if valid_hash else "f" * 64
     AuditEvent.objects.bulk_create([fake])

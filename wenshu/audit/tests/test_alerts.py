@@ -64,10 +64,17 @@ def test_the_verify_command_records_and_alerts_by_default():
 
 
 def test_other_apps_can_raise_alerts_with_a_unit_and_a_dedupe_key(city):
-    first = security_alert_raise(kind="key_cloned", message="登录密钥疑似被复制", unit=city.a,
-                                 details={"key_id": 7}, severity="warning", dedupe_key="key:7")
-    again = security_alert_raise(kind="key_cloned", message="登录密钥疑似被复制", unit=city.a,
-                                 dedupe_key="key:7")
+    first = security_alert_raise(
+        kind="key_cloned",
+        message="登录密钥疑似被复制",
+        unit=city.a,
+        details={"key_id": 7},
+        severity="warning",
+        dedupe_key="key:7",
+    )
+    again = security_alert_raise(
+        kind="key_cloned", message="登录密钥疑似被复制", unit=city.a, dedupe_key="key:7"
+    )
     assert first.pk == again.pk and SecurityAlert.objects.count() == 1
     assert (first.unit_id, first.unit_name) == (city.a.pk, "白银市财政局")
     assert first.severity == "warning"
@@ -163,11 +170,15 @@ def test_the_alerts_api_lists_and_acknowledges_for_the_security_admin(city, logi
     c = login(city.secadmin)
     listed = c.get("/api/v1/audit/alerts").json()
     assert [a["id"] for a in listed] == [alert.pk]
-    done = c.post(f"/api/v1/audit/alerts/{alert.pk}/acknowledge", {"note": "ok"},
-                  content_type="application/json")
+    done = c.post(
+        f"/api/v1/audit/alerts/{alert.pk}/acknowledge",
+        {"note": "ok"},
+        content_type="application/json",
+    )
     assert done.status_code == 200 and done.json()["acknowledged_by_id"] == city.secadmin.pk
-    again = c.post(f"/api/v1/audit/alerts/{alert.pk}/acknowledge", {},
-                   content_type="application/json")
+    again = c.post(
+        f"/api/v1/audit/alerts/{alert.pk}/acknowledge", {}, content_type="application/json"
+    )
     assert again.status_code == 409 and again.json()["error"] == "conflict"
 
 
@@ -176,6 +187,7 @@ def test_the_alerts_api_refuses_everyone_else(city, login, who):
     alert = security_alert_raise(kind="key_cloned", message="登录密钥疑似被复制")
     c = login(getattr(city, who))
     assert c.get("/api/v1/audit/alerts").status_code == 403
-    refused = c.post(f"/api/v1/audit/alerts/{alert.pk}/acknowledge", {},
-                     content_type="application/json")
+    refused = c.post(
+        f"/api/v1/audit/alerts/{alert.pk}/acknowledge", {}, content_type="application/json"
+    )
     assert refused.status_code == 403 and "三员分立" in refused.json()["message"]

@@ -23,14 +23,25 @@ from wenshu.lib.gm import sm3_hex
 pytestmark = pytest.mark.django_db
 
 AWKWARD = {
-    "中文": "公文《关于…的通知》", "nested": {"b": [1, 2.5, None, True], "a": ("x", "y")},
-    "int_key": {1: "one", None: "none", 2.5: "half"}, "bool_key": {True: "yes"},
-    "big": 1e20, "round": 100.0, "tiny": 1e-7,
-    "neg_zero": -0.0, "huge_int": 2**70, "nan": float("nan"), "inf": float("-inf"),
-    "nul": "a\x00b", "surrogate": "x\ud800y",
+    "中文": "公文《关于…的通知》",
+    "nested": {"b": [1, 2.5, None, True], "a": ("x", "y")},
+    "int_key": {1: "one", None: "none", 2.5: "half"},
+    "bool_key": {True: "yes"},
+    "big": 1e20,
+    "round": 100.0,
+    "tiny": 1e-7,
+    "neg_zero": -0.0,
+    "huge_int": 2**70,
+    "nan": float("nan"),
+    "inf": float("-inf"),
+    "nul": "a\x00b",
+    "surrogate": "x\ud800y",
     "when": datetime(2026, 3, 1, 8, 30, 0, 123456, tzinfo=UTC),
-    "money": Decimal("12.30"), "uuid": UUID("12345678-1234-5678-1234-567812345678"),
-    "emoji": "📄", "quote": "\"'\\", "set": {3},
+    "money": Decimal("12.30"),
+    "uuid": UUID("12345678-1234-5678-1234-567812345678"),
+    "emoji": "📄",
+    "quote": "\"'\\",
+    "set": {3},
 }
 
 
@@ -79,8 +90,9 @@ def test_time_never_runs_backwards_along_the_chain():
 
 
 def test_text_is_cleaned_and_cut_to_fit_its_column(city):
-    event = audit_record(actor=city.a_clerk, action="x" * 120, target=city.a,
-                         details={"k": "v"}, ip="1" * 100)
+    event = audit_record(
+        actor=city.a_clerk, action="x" * 120, target=city.a, details={"k": "v"}, ip="1" * 100
+    )
     stored = AuditEvent.objects.get(pk=event.pk)
     assert len(stored.action) == 80 and len(stored.ip) == 64
     assert stored.actor_name == "艾文书" and stored.unit_name == "白银市财政局"
@@ -89,8 +101,7 @@ def test_text_is_cleaned_and_cut_to_fit_its_column(city):
 
 
 def test_it_records_the_request_context_and_delegation(city):
-    with audit_context(ip="10.1.2.3", on_behalf_of_id=city.a_leader.pk,
-                       on_behalf_of_name="艾局长"):
+    with audit_context(ip="10.1.2.3", on_behalf_of_id=city.a_leader.pk, on_behalf_of_name="艾局长"):
         event = audit_record(actor=city.a_clerk, action="doc.signed")
     assert (event.ip, event.on_behalf_of_id) == ("10.1.2.3", city.a_leader.pk)
     assert event.on_behalf_of_name == "艾局长"

@@ -24,11 +24,19 @@ NOT_AUDITORS = ["sysadmin", "secadmin", "shuziban", "a_admin", "a_clerk", "b_sta
 def events(city):
     """A small log: a clerk of A logging in, B's clerk refused, a failure from the system."""
     audit_record(actor=city.a_clerk, action="account.login", target=city.a_clerk)
-    audit_record(actor=city.b_clerk, action="document.send", result="refused",
-                 details={"message": "无权发文"})
+    audit_record(
+        actor=city.b_clerk,
+        action="document.send",
+        result="refused",
+        details={"message": "无权发文"},
+    )
     audit_record(actor=None, action="notify.sms_failed", result="failed", unit=city.a)
-    audit_record(actor=city.a_leader, action="document.sign", target=city.a,
-                 details={"title": "=HYPERLINK(\"http://x\")"})
+    audit_record(
+        actor=city.a_leader,
+        action="document.sign",
+        target=city.a,
+        details={"title": '=HYPERLINK("http://x")'},
+    )
     return city
 
 
@@ -71,16 +79,19 @@ def test_the_auditor_cannot_reach_the_other_consoles(events, login):
     assert c.get("/audit/alerts/").status_code == 403
 
 
-@pytest.mark.parametrize("query,expected", [
-    ("person=艾文书", {"account.login"}),
-    ("person=贝", {"document.send"}),
-    ("unit=财政", {"account.login", "notify.sms_failed", "document.sign"}),
-    ("unit=教育局", {"document.send"}),
-    ("action=document.", {"document.send", "document.sign"}),
-    ("result=refused", {"document.send"}),
-    ("result=failed", {"notify.sms_failed"}),
-    ("action=account&result=ok", {"account.login"}),
-])
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("person=艾文书", {"account.login"}),
+        ("person=贝", {"document.send"}),
+        ("unit=财政", {"account.login", "notify.sms_failed", "document.sign"}),
+        ("unit=教育局", {"document.send"}),
+        ("action=document.", {"document.send", "document.sign"}),
+        ("result=refused", {"document.send"}),
+        ("result=failed", {"notify.sms_failed"}),
+        ("action=account&result=ok", {"account.login"}),
+    ],
+)
 def test_the_console_filters(events, login, query, expected):
     page = login(events.auditor).get(f"/audit/?{query}")
     assert page.status_code == 200
@@ -239,8 +250,11 @@ def test_the_verification_api_refuses_everyone_but_the_three_admins(city, login,
 
 
 def test_each_admin_sees_only_their_own_console_in_the_navigation(city, login):
-    links = {"auditor": 'href="/audit/"', "sysadmin": 'href="/system/"',
-             "secadmin": 'href="/audit/alerts/"'}
+    links = {
+        "auditor": 'href="/audit/"',
+        "sysadmin": 'href="/system/"',
+        "secadmin": 'href="/audit/alerts/"',
+    }
     for who, own in links.items():
         html = login(getattr(city, who)).get("/workbench/").content.decode()
         assert own in html, who
@@ -272,8 +286,9 @@ def test_the_system_console_hides_database_passwords(city, login, settings):
     assert "hunter2" not in html and "wenshu:******@db.example:5432" in html
 
 
-@pytest.mark.parametrize("who", ["secadmin", "auditor", "shuziban", "a_admin", "a_clerk",
-                                 "b_staff"])
+@pytest.mark.parametrize(
+    "who", ["secadmin", "auditor", "shuziban", "a_admin", "a_clerk", "b_staff"]
+)
 def test_everyone_but_the_system_admin_is_refused_the_system_console(city, login, who):
     response = login(getattr(city, who)).get("/system/")
     assert response.status_code == 403 and "三员分立" in response.content.decode()

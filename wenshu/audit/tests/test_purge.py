@@ -116,8 +116,9 @@ def test_a_row_inserted_below_the_base_is_found(old_and_new):
 
 def test_the_command_purges_and_reports(old_and_new):
     out = io.StringIO()
-    call_command("audit_purge", "--before", _date(350).isoformat(), "--operator", "值班员",
-                 stdout=out)
+    call_command(
+        "audit_purge", "--before", _date(350).isoformat(), "--operator", "值班员", stdout=out
+    )
     assert "已清理" in out.getvalue() and "5 条" in out.getvalue()
     assert chain_verify().ok
 

@@ -55,8 +55,10 @@ def test_it_names_a_row_whose_content_was_changed():
     assert "AUDIT_CHAIN BROKEN kind=changed seq=6" in out
 
 
-@pytest.mark.parametrize("field,value", [("actor_name", "别人"), ("result", "failed"),
-                                         ("ip", "10.0.0.9"), ("action", "x.y")])
+@pytest.mark.parametrize(
+    "field,value",
+    [("actor_name", "别人"), ("result", "failed"), ("ip", "10.0.0.9"), ("action", "x.y")],
+)
 def test_any_chained_field_changed_is_found(field, value):
     append(5)
     AuditEvent.objects.filter(seq=3).update(**{field: value})

@@ -50,9 +50,12 @@ def _detail(notice: Notice) -> NoticeDetailOut:
         body=notice.body,
         audience_unit_ids=sorted(notice.audience_units.values_list("pk", flat=True)),
         audience_group_ids=sorted(notice.audience_groups.values_list("pk", flat=True)),
-        submitted_at=notice.submitted_at, reviewed_by_id=notice.reviewed_by_id,
-        review_opinion=notice.review_opinion, withdrawn_at=notice.withdrawn_at,
-        withdraw_reason=notice.withdraw_reason, archived_at=notice.archived_at,
+        submitted_at=notice.submitted_at,
+        reviewed_by_id=notice.reviewed_by_id,
+        review_opinion=notice.review_opinion,
+        withdrawn_at=notice.withdrawn_at,
+        withdraw_reason=notice.withdraw_reason,
+        archived_at=notice.archived_at,
         attachments=[attachment_out(a) for a in selectors.notice_attachments(notice=notice)],
     )
 
@@ -77,26 +80,35 @@ def own_uploads(request: HttpRequest, ids: list[int]) -> list[Upload]:
 
 def _input(request: HttpRequest, body: NoticeIn) -> services.NoticeInput:
     return services.NoticeInput(
-        title=body.title, body=body.body, expires_on=body.expires_on, kind=body.kind,
-        audience=body.audience, units=_units(request, body.unit_ids),
-        groups=_groups(request, body.group_ids), pinned=body.pinned,
-        pinned_until=body.pinned_until, attachments=own_uploads(request, body.attachment_ids),
+        title=body.title,
+        body=body.body,
+        expires_on=body.expires_on,
+        kind=body.kind,
+        audience=body.audience,
+        units=_units(request, body.unit_ids),
+        groups=_groups(request, body.group_ids),
+        pinned=body.pinned,
+        pinned_until=body.pinned_until,
+        attachments=own_uploads(request, body.attachment_ids),
         drop_attachment_ids=body.drop_attachment_ids,
     )
 
 
 @router.post("/uploads", response={201: UploadOut}, summary="上传附件（病毒扫描、密级标志检查）")
 def upload(request: HttpRequest, file: File[UploadedFile]) -> Status[UploadOut]:
-    made = file_ingest(actor=me(request), name=file.name or "", data_or_fileobj=file,
-                       purpose="bulletins")
-    return Status(201, UploadOut(id=made.pk, name=made.name, size=made.size,
-                                 sm3=made.stored_file.sm3))
+    made = file_ingest(
+        actor=me(request), name=file.name or "", data_or_fileobj=file, purpose="bulletins"
+    )
+    return Status(
+        201, UploadOut(id=made.pk, name=made.name, size=made.size, sm3=made.stored_file.sm3)
+    )
 
 
 @router.get("/notices", response=NoticePage, summary="通知公告（发给本单位、在有效期内）")
 def notices(request: HttpRequest, query: Query[NoticeQuery]) -> NoticePage:
-    qs = selectors.notices_for_reading(viewer=me(request), q=query.q, unit_id=query.unit_id,
-                                       kind=query.kind, unread=query.unread)
+    qs = selectors.notices_for_reading(
+        viewer=me(request), q=query.q, unit_id=query.unit_id, kind=query.kind, unread=query.unread
+    )
     return _page(qs, query)
 
 
@@ -108,14 +120,14 @@ def notices_managed(request: HttpRequest, query: Query[ManagedQuery]) -> NoticeP
 
 @router.get("/notices/pending", response=NoticePage, summary="待审核通知（单位负责人）")
 def notices_pending(request: HttpRequest, query: Query[Paging]) -> NoticePage:
-    return _page(selectors.notices_pending_review(viewer=me(request)).select_related("unit"),
-                 query)
+    return _page(selectors.notices_pending_review(viewer=me(request)).select_related("unit"), query)
 
 
 @router.get("/notices/oversight", response=NoticePage, summary="全市通知监管（市数字办）")
 def notices_oversight(request: HttpRequest, query: Query[OversightQuery]) -> NoticePage:
-    qs = selectors.notices_city(viewer=me(request), status=query.status,
-                                unit_id=query.unit_id, q=query.q)
+    qs = selectors.notices_city(
+        viewer=me(request), status=query.status, unit_id=query.unit_id, q=query.q
+    )
     return _page(qs, query)
 
 
@@ -155,20 +167,23 @@ def notice_recall(request: HttpRequest, notice_id: int) -> NoticeDetailOut:
     return _act(request, notice_id, services.notice_recall)
 
 
-@router.post("/notices/{notice_id}/approve", response=NoticeDetailOut,
-             summary="单位负责人同意发布")
+@router.post("/notices/{notice_id}/approve", response=NoticeDetailOut, summary="单位负责人同意发布")
 def notice_approve(request: HttpRequest, notice_id: int, body: OpinionIn) -> NoticeDetailOut:
     return _act(request, notice_id, services.notice_approve, opinion=body.opinion)
 
 
-@router.post("/notices/{notice_id}/return", response=NoticeDetailOut,
-             summary="单位负责人退回修改（须填写意见）")
+@router.post(
+    "/notices/{notice_id}/return",
+    response=NoticeDetailOut,
+    summary="单位负责人退回修改（须填写意见）",
+)
 def notice_return(request: HttpRequest, notice_id: int, body: OpinionIn) -> NoticeDetailOut:
     return _act(request, notice_id, services.notice_return, opinion=body.opinion)
 
 
-@router.post("/notices/{notice_id}/withdraw", response=NoticeDetailOut,
-             summary="市数字办撤下违规信息")
+@router.post(
+    "/notices/{notice_id}/withdraw", response=NoticeDetailOut, summary="市数字办撤下违规信息"
+)
 def notice_withdraw(request: HttpRequest, notice_id: int, body: ReasonIn) -> NoticeDetailOut:
     return _act(request, notice_id, services.notice_withdraw, reason=body.reason)
 
@@ -180,13 +195,16 @@ def notice_reads(request: HttpRequest, notice_id: int) -> ReadStatsOut:
     return ReadStatsOut(
         total_readers=stats.total_readers,
         units=[UnitReadsOut(**r.__dict__) for r in stats.units],
-        own_unit_readers=[ReaderOut(user_id=r.reader_id, name=r.reader.display_name,
-                                    read_at=r.read_at) for r in stats.own_unit_readers],
+        own_unit_readers=[
+            ReaderOut(user_id=r.reader_id, name=r.reader.display_name, read_at=r.read_at)
+            for r in stats.own_unit_readers
+        ],
     )
 
 
 @router.get("/notices/{notice_id}/attachments/{attachment_id}", summary="下载附件")
 def notice_attachment(request: HttpRequest, notice_id: int, attachment_id: int) -> HttpResponse:
-    found = selectors.notice_attachment_get(viewer=me(request), notice_pk=notice_id,
-                                            attachment_pk=attachment_id)
+    found = selectors.notice_attachment_get(
+        viewer=me(request), notice_pk=notice_id, attachment_pk=attachment_id
+    )
     return download_response(upload=found.upload)

@@ -29,8 +29,9 @@ class AttachmentOut(Schema):
 
 
 def attachment_out(a: Any) -> AttachmentOut:
-    return AttachmentOut(id=a.pk, name=a.upload.name, size=a.upload.size,
-                         content_type=a.upload.content_type)
+    return AttachmentOut(
+        id=a.pk, name=a.upload.name, size=a.upload.size, content_type=a.upload.content_type
+    )
 
 
 class UploadOut(Schema):
@@ -61,8 +62,9 @@ class NoticeIn(Schema):
     group_ids: list[int] = Field(default_factory=list, max_length=100)
     pinned: bool = False
     pinned_until: date | None = None
-    attachment_ids: list[int] = Field(default_factory=list, max_length=20,
-                                      description="先经 POST /uploads 上传得到的编号")
+    attachment_ids: list[int] = Field(
+        default_factory=list, max_length=20, description="先经 POST /uploads 上传得到的编号"
+    )
     drop_attachment_ids: list[int] = Field(default_factory=list, max_length=20)
 
 
@@ -120,10 +122,20 @@ class NoticePage(Schema):
 
 def notice_out(n: Notice) -> NoticeOut:
     return NoticeOut(
-        id=n.pk, unit_id=n.unit_id, unit_name=n.unit.full_name, kind=n.kind,
-        kind_label=n.get_kind_display(), title=n.title, audience=n.audience, status=n.status,
-        status_label=n.get_status_display(), pinned=n.pinned, pinned_until=n.pinned_until,
-        expires_on=n.expires_on, published_at=n.published_at, drafted_by_id=n.drafted_by_id,
+        id=n.pk,
+        unit_id=n.unit_id,
+        unit_name=n.unit.full_name,
+        kind=n.kind,
+        kind_label=n.get_kind_display(),
+        title=n.title,
+        audience=n.audience,
+        status=n.status,
+        status_label=n.get_status_display(),
+        pinned=n.pinned,
+        pinned_until=n.pinned_until,
+        expires_on=n.expires_on,
+        published_at=n.published_at,
+        drafted_by_id=n.drafted_by_id,
         is_read=getattr(n, "is_read", None),
     )
 
@@ -163,8 +175,9 @@ class ResubmitIn(Schema):
     title: str = Field(..., max_length=200)
     body: str = Field(..., max_length=50_000)
     attachment_ids: list[int] = Field(default_factory=list, max_length=20)
-    drop_attachment_ids: list[int] = Field(default_factory=list, max_length=20,
-                                           description="不再附带的上一版本附件编号")
+    drop_attachment_ids: list[int] = Field(
+        default_factory=list, max_length=20, description="不再附带的上一版本附件编号"
+    )
 
 
 class AdoptIn(Schema):
@@ -218,14 +231,28 @@ class ReportPage(Schema):
 
 def report_out(r: InfoReport) -> ReportOut:
     return ReportOut(
-        id=r.pk, unit_id=r.unit_id, unit_name=r.unit.full_name, receiver_id=r.receiver_id,
-        receiver_name=r.receiver.full_name, category=r.category,
-        category_label=r.get_category_display(), title=r.title, status=r.status,
-        status_label=r.get_status_display(), version=r.version, previous_id=r.previous_id,
-        submitted_by_id=r.submitted_by_id, submitted_at=r.submitted_at,
-        first_submitted_at=r.first_submitted_at, handled_by_id=r.handled_by_id,
-        handled_at=r.handled_at, opinion=r.opinion, used_in=r.used_in,
-        journal_name=r.journal_name, journal_issue=r.journal_issue, used_note=r.used_note,
+        id=r.pk,
+        unit_id=r.unit_id,
+        unit_name=r.unit.full_name,
+        receiver_id=r.receiver_id,
+        receiver_name=r.receiver.full_name,
+        category=r.category,
+        category_label=r.get_category_display(),
+        title=r.title,
+        status=r.status,
+        status_label=r.get_status_display(),
+        version=r.version,
+        previous_id=r.previous_id,
+        submitted_by_id=r.submitted_by_id,
+        submitted_at=r.submitted_at,
+        first_submitted_at=r.first_submitted_at,
+        handled_by_id=r.handled_by_id,
+        handled_at=r.handled_at,
+        opinion=r.opinion,
+        used_in=r.used_in,
+        journal_name=r.journal_name,
+        journal_issue=r.journal_issue,
+        used_note=r.used_note,
     )
 
 

@@ -49,7 +49,11 @@ def _search(qs: QuerySet[Notice], q: str) -> QuerySet[Notice]:
 
 
 def notices_for_reading(
-    *, viewer: User, q: str = "", unit_id: int | None = None, kind: str = "",
+    *,
+    viewer: User,
+    q: str = "",
+    unit_id: int | None = None,
+    kind: str = "",
     unread: bool = False,
 ) -> QuerySet[Notice]:
     """Published, unexpired notices addressed to the viewer's unit: pinned first, newest next.
@@ -63,8 +67,11 @@ def notices_for_reading(
         .filter(_reaches(viewer))
         .annotate(
             is_read=Exists(read),
-            pinned_now=Case(When(pinned=True, pinned_until__gte=day, then=True), default=False,
-                            output_field=BooleanField()),
+            pinned_now=Case(
+                When(pinned=True, pinned_until__gte=day, then=True),
+                default=False,
+                output_field=BooleanField(),
+            ),
         )
         .select_related("unit")
     )
@@ -118,7 +125,8 @@ def notices_of_unit(*, viewer: User, status: str = "", q: str = "") -> QuerySet[
     if not is_manager(viewer):
         raise Forbidden("只有本单位文书、信息员、单位系统管理员和负责人可以管理本单位的通知公告。")
     qs = Notice.objects.filter(unit_id=viewer.unit_id).exclude(
-        Q(status=Status.DRAFT) & ~Q(drafted_by_id=viewer.pk))
+        Q(status=Status.DRAFT) & ~Q(drafted_by_id=viewer.pk)
+    )
     if status:
         qs = qs.filter(status=status)
     return _search(qs, q).select_related("drafted_by", "reviewed_by").order_by("-updated_at", "-id")
@@ -141,7 +149,11 @@ def notices_pending_count(*, viewer: User) -> int:
 
 
 def notices_city(
-    *, viewer: User, status: str = "", unit_id: int | None = None, q: str = "",
+    *,
+    viewer: User,
+    status: str = "",
+    unit_id: int | None = None,
+    q: str = "",
 ) -> QuerySet[Notice]:
     """Every unit's published, archived and withdrawn notices (the digital office)."""
     if not is_city_admin(viewer):
@@ -195,10 +207,18 @@ class ReadStats:
 def _per_unit(notice: Notice) -> list[UnitReads]:
     units = list(notice_reached_units(notice=notice).only("id", "full_name"))
     ids = [u.pk for u in units]
-    reads = dict(notice.reads.filter(unit_id__in=ids).values_list("unit_id")
-                 .annotate(n=Count("id")).values_list("unit_id", "n"))
-    people = dict(User.objects.filter(unit_id__in=ids, status=User.Status.ACTIVE)
-                  .values_list("unit_id").annotate(n=Count("id")).values_list("unit_id", "n"))
+    reads = dict(
+        notice.reads.filter(unit_id__in=ids)
+        .values_list("unit_id")
+        .annotate(n=Count("id"))
+        .values_list("unit_id", "n")
+    )
+    people = dict(
+        User.objects.filter(unit_id__in=ids, status=User.Status.ACTIVE)
+        .values_list("unit_id")
+        .annotate(n=Count("id"))
+        .values_list("unit_id", "n")
+    )
     rows = [UnitReads(u.pk, u.full_name, reads.get(u.pk, 0), people.get(u.pk, 0)) for u in units]
     return sorted(rows, key=lambda r: (-r.readers, r.unit_id))
 
@@ -207,11 +227,15 @@ def notice_read_stats(*, viewer: User, notice: Notice) -> ReadStats:
     """Counts per unit for the publishing unit's editors and leaders and the digital office;
     the names of the readers of their own unit for every unit's editors and leaders."""
     publisher_side = (notice.unit_id == viewer.unit_id and is_manager(viewer)) or is_city_admin(
-        viewer)
+        viewer
+    )
     if not (publisher_side or is_manager(viewer)):
         raise Forbidden("阅读情况只供发布单位及各单位的文书、信息员和负责人查看。")
-    own = list(notice.reads.filter(unit_id=viewer.unit_id).select_related("reader")) \
-        if is_manager(viewer) else []
+    own = (
+        list(notice.reads.filter(unit_id=viewer.unit_id).select_related("reader"))
+        if is_manager(viewer)
+        else []
+    )
     return ReadStats(
         units=_per_unit(notice) if publisher_side else [],
         total_readers=notice.reads.count() if publisher_side else len(own),

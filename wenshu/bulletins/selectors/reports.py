@@ -45,7 +45,11 @@ def report_get(*, viewer: User, pk: int, lock: bool = False) -> InfoReport:
 
 
 def _filter(
-    qs: QuerySet[InfoReport], *, status: str, category: str, q: str,
+    qs: QuerySet[InfoReport],
+    *,
+    status: str,
+    category: str,
+    q: str,
 ) -> QuerySet[InfoReport]:
     if status:
         qs = qs.filter(status=status)
@@ -58,7 +62,11 @@ def _filter(
 
 
 def reports_sent(
-    *, viewer: User, status: str = "", category: str = "", q: str = "",
+    *,
+    viewer: User,
+    status: str = "",
+    category: str = "",
+    q: str = "",
 ) -> QuerySet[InfoReport]:
     """The viewer's unit's reports, every version (editors and leaders)."""
     if not is_manager(viewer):
@@ -68,7 +76,11 @@ def reports_sent(
 
 
 def reports_received(
-    *, viewer: User, status: str = "", category: str = "", q: str = "",
+    *,
+    viewer: User,
+    status: str = "",
+    category: str = "",
+    q: str = "",
     unit_id: int | None = None,
 ) -> QuerySet[InfoReport]:
     """Reports addressed to the viewer's unit (its handlers), oldest waiting first."""
@@ -136,8 +148,11 @@ def receiver_candidates(*, viewer: User) -> QuerySet[Unit]:
     if not is_city_admin(viewer):
         raise Forbidden("此页面仅供市数字办管理员使用。")
     live = Q(status=Unit.Status.REGISTERED, in_directory=True)
-    return Unit.objects.filter(live | Q(bulletin_receiver__isnull=False)).distinct().order_by(
-        "full_name")
+    return (
+        Unit.objects.filter(live | Q(bulletin_receiver__isnull=False))
+        .distinct()
+        .order_by("full_name")
+    )
 
 
 def receivers_for_stats(*, viewer: User) -> QuerySet[Unit]:

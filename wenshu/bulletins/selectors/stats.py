@@ -99,33 +99,60 @@ def _ranked(rows: list[UnitFigures]) -> list[UnitFigures]:
 
 
 def report_stats(
-    *, viewer: User, date_from: date, date_to: date, receiver_id: int | None = None,
+    *,
+    viewer: User,
+    date_from: date,
+    date_to: date,
+    receiver_id: int | None = None,
 ) -> ReportStats:
     """Per-unit figures for items first submitted in [date_from, date_to], ranked."""
     receiver = _receiver(viewer, receiver_id)
     start, end = period_bounds(date_from, date_to)
     latest = InfoReport.objects.filter(
-        next_version__isnull=True, first_submitted_at__gte=start, first_submitted_at__lt=end,
+        next_version__isnull=True,
+        first_submitted_at__gte=start,
+        first_submitted_at__lt=end,
     ).exclude(status=Status.WITHDRAWN)
     if receiver is not None:
         latest = latest.filter(receiver=receiver)
-    grouped = list(latest.order_by().values("unit_id").annotate(
-        submitted=Count("id"),
-        adopted=Count("id", filter=Q(status=Status.ADOPTED)),
-        returned=Count("id", filter=Q(status=Status.RETURNED)),
-        declined=Count("id", filter=Q(status=Status.DECLINED)),
-        pending=Count("id", filter=Q(status=Status.SUBMITTED)),
-    ))
+    grouped = list(
+        latest.order_by()
+        .values("unit_id")
+        .annotate(
+            submitted=Count("id"),
+            adopted=Count("id", filter=Q(status=Status.ADOPTED)),
+            returned=Count("id", filter=Q(status=Status.RETURNED)),
+            declined=Count("id", filter=Q(status=Status.DECLINED)),
+            pending=Count("id", filter=Q(status=Status.SUBMITTED)),
+        )
+    )
     names = Unit.objects.in_bulk([g["unit_id"] for g in grouped])
     rows = [
-        UnitFigures(unit_id=g["unit_id"], unit_name=names[g["unit_id"]].full_name,
-                    submitted=g["submitted"], adopted=g["adopted"], returned=g["returned"],
-                    declined=g["declined"], pending=g["pending"])
+        UnitFigures(
+            unit_id=g["unit_id"],
+            unit_name=names[g["unit_id"]].full_name,
+            submitted=g["submitted"],
+            adopted=g["adopted"],
+            returned=g["returned"],
+            declined=g["declined"],
+            pending=g["pending"],
+        )
         for g in grouped
     ]
     total = UnitFigures(
-        unit_id=0, unit_name="合计", submitted=sum(r.submitted for r in rows),
-        adopted=sum(r.adopted for r in rows), returned=sum(r.returned for r in rows),
-        declined=sum(r.declined for r in rows), pending=sum(r.pending for r in rows))
-    return ReportStats(date_from=date_from, date_to=date_to, receiver=receiver,
-                       rows=_ranked(rows), total=total, computed_at=timezone.now())
+        unit_id=0,
+        unit_name="合计",
+        submitted=sum(r.submitted for r in rows),
+        adopted=sum(r.adopted for r in rows),
+        returned=sum(r.returned for r in rows),
+        declined=sum(r.declined for r in rows),
+        pending=sum(r.pending for r in rows),
+    )
+    return ReportStats(
+        date_from=date_from,
+        date_to=date_to,
+        receiver=receiver,
+        rows=_ranked(rows),
+        total=total,
+        computed_at=timezone.now(),
+    )

@@ -80,13 +80,30 @@ def unit_people(unit_id: int, *roles: Role, info_officers: bool = False) -> list
     match = Q(role_grants__role__in=[r.value for r in roles])
     if info_officers:
         match |= Q(info_officer_of__unit_id=unit_id, info_officer_of__is_active=True)
-    return list(User.objects.filter(match, unit_id=unit_id, status=User.Status.ACTIVE)
-                .distinct().order_by("id"))
+    return list(
+        User.objects.filter(match, unit_id=unit_id, status=User.Status.ACTIVE)
+        .distinct()
+        .order_by("id")
+    )
 
 
-def notify(recipients: Iterable[User], *, title: str, body: str, link: str, sms: bool = False,
-           dedupe_key: str | None = None) -> None:
+def notify(
+    recipients: Iterable[User],
+    *,
+    title: str,
+    body: str,
+    link: str,
+    sms: bool = False,
+    dedupe_key: str | None = None,
+) -> None:
     from wenshu.notify.services import notify_send
 
-    notify_send(recipients=list(recipients), title=title, body=body, link=link, sms=sms,
-                kind=KIND, dedupe_key=dedupe_key)
+    notify_send(
+        recipients=list(recipients),
+        title=title,
+        body=body,
+        link=link,
+        sms=sms,
+        kind=KIND,
+        dedupe_key=dedupe_key,
+    )

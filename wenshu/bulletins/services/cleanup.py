@@ -24,8 +24,9 @@ Status = Notice.Status
 
 
 def _report_body(notices: list[Notice]) -> str:
-    lines = [f"{i}. {n.title}（有效期至 {n.expires_on:%Y-%m-%d}）"
-             for i, n in enumerate(notices, 1)]
+    lines = [
+        f"{i}. {n.title}（有效期至 {n.expires_on:%Y-%m-%d}）" for i, n in enumerate(notices, 1)
+    ]
     return f"以下 {len(notices)} 条通知公告已过有效期，已下架并归档：\n" + "\n".join(lines)
 
 
@@ -43,17 +44,28 @@ def _archive_unit(unit: Unit, day: date) -> list[Notice]:
             notice.move_to(Status.ARCHIVED)
             notice.archived_at = notice.updated_at = now
             notice.save(update_fields=["status", "archived_at", "updated_at"])
-        audit_record(actor=None, action="bulletins.notices_archived", unit=unit, details={
-            "date": day.isoformat(),
-            "notices": [{"id": n.pk, "title": n.title, "expires_on": n.expires_on.isoformat()}
-                        for n in expired],
-        })
+        audit_record(
+            actor=None,
+            action="bulletins.notices_archived",
+            unit=unit,
+            details={
+                "date": day.isoformat(),
+                "notices": [
+                    {"id": n.pk, "title": n.title, "expires_on": n.expires_on.isoformat()}
+                    for n in expired
+                ],
+            },
+        )
         # The unit's administrators clean up its information (S2 art. 6); a unit without one
         # gets the report through its leaders so it is never lost.
         admins = unit_people(unit.pk, Role.UNIT_ADMIN) or unit_people(unit.pk, Role.UNIT_LEADER)
-        notify(admins, title=f"过期通知公告清理报告（{day:%Y-%m-%d}）", body=_report_body(expired),
-               link=reverse("bulletins:notices_manage") + "?status=archived",
-               dedupe_key=f"bulletins.cleanup:{unit.pk}:{day.isoformat()}")
+        notify(
+            admins,
+            title=f"过期通知公告清理报告（{day:%Y-%m-%d}）",
+            body=_report_body(expired),
+            link=reverse("bulletins:notices_manage") + "?status=archived",
+            dedupe_key=f"bulletins.cleanup:{unit.pk}:{day.isoformat()}",
+        )
     return expired
 
 
@@ -62,8 +74,12 @@ def notices_archive_expired(*, day: date | None = None) -> dict[int, list[int]]:
     Asia/Shanghai). Returns {unit id: [archived notice ids]}. Each unit is its own
     transaction, so one unit's failure does not hold up the others' clean-up."""
     day = day or selectors.today()
-    unit_ids = (Notice.objects.filter(status=Status.PUBLISHED, expires_on__lt=day)
-                .order_by().values_list("unit_id", flat=True).distinct())
+    unit_ids = (
+        Notice.objects.filter(status=Status.PUBLISHED, expires_on__lt=day)
+        .order_by()
+        .values_list("unit_id", flat=True)
+        .distinct()
+    )
     done: dict[int, list[int]] = {}
     for unit in Unit.objects.filter(pk__in=list(unit_ids)).order_by("id"):
         archived = _archive_unit(unit, day)

@@ -152,9 +152,16 @@ def notice_create(*, actor: User, data: NoticeInput) -> Notice:
         notice.save()
         _save_audience(notice, data)
         attach(notice.attachments, uploads=uploads)
-        audit_record(actor=actor, action="bulletins.notice_drafted", target=notice,
-                     details={"title": title, "audience": notice.audience,
-                              "attachments": [u.pk for u in uploads]})
+        audit_record(
+            actor=actor,
+            action="bulletins.notice_drafted",
+            target=notice,
+            details={
+                "title": title,
+                "audience": notice.audience,
+                "attachments": [u.pk for u in uploads],
+            },
+        )
     return notice
 
 
@@ -170,9 +177,16 @@ def notice_update(*, actor: User, notice: Notice, data: NoticeInput) -> Notice:
         locked.save()
         _save_audience(locked, data)
         attach(locked.attachments, uploads=uploads, drop_ids=data.drop_attachment_ids)
-        audit_record(actor=actor, action="bulletins.notice_edited", target=locked,
-                     details={"title": title, "added": [u.pk for u in uploads],
-                              "dropped": list(data.drop_attachment_ids)})
+        audit_record(
+            actor=actor,
+            action="bulletins.notice_edited",
+            target=locked,
+            details={
+                "title": title,
+                "added": [u.pk for u in uploads],
+                "dropped": list(data.drop_attachment_ids),
+            },
+        )
     return locked
 
 
@@ -180,8 +194,9 @@ def notice_check_editable(*, actor: User, notice: Notice) -> None:
     """Refuse (before showing an edit form) unless the actor may edit the notice now."""
     _require_drafter(actor, notice)
     if not notice.editable:
-        raise Conflict(f"该通知当前为“{notice.get_status_display()}”，不能修改。"
-                       "送审中的通知请先撤回。")
+        raise Conflict(
+            f"该通知当前为“{notice.get_status_display()}”，不能修改。送审中的通知请先撤回。"
+        )
 
 
 def notice_submit(*, actor: User, notice: Notice) -> Notice:
@@ -190,14 +205,20 @@ def notice_submit(*, actor: User, notice: Notice) -> Notice:
     with transaction.atomic():
         locked = selectors.notice_get(viewer=actor, pk=notice.pk, lock=True)
         locked.move_to(Status.SUBMITTED)
-        check_dates(expires_on=locked.expires_on, pinned=locked.pinned,
-                    pinned_until=locked.pinned_until)
+        check_dates(
+            expires_on=locked.expires_on, pinned=locked.pinned, pinned_until=locked.pinned_until
+        )
         locked.submitted_at = locked.updated_at = timezone.now()
         locked.save(update_fields=["status", "submitted_at", "updated_at"])
         audit_record(actor=actor, action="bulletins.notice_submitted", target=locked)
         leaders = [p for p in unit_people(locked.unit_id, Role.UNIT_LEADER) if p.pk != actor.pk]
-        notify(leaders, title=f"待审核通知：{locked.title}", sms=True, link=link(locked),
-               body=f"{actor.display_name}拟写的通知公告等待您审核后发布。")
+        notify(
+            leaders,
+            title=f"待审核通知：{locked.title}",
+            sms=True,
+            link=link(locked),
+            body=f"{actor.display_name}拟写的通知公告等待您审核后发布。",
+        )
     return locked
 
 
@@ -223,12 +244,17 @@ def _fix_audience(notice: Notice) -> int:
     ids = {notice.unit_id}
     if notice.audience == Audience.UNITS:
         ids |= set(notice.audience_units.values_list("pk", flat=True))
-        ids |= set(Unit.objects.filter(groups__in=notice.audience_groups.all())
-                   .values_list("pk", flat=True))
-    ids = set(Unit.objects.filter(pk__in=ids, status=Unit.Status.REGISTERED)
-              .values_list("pk", flat=True)) | {notice.unit_id}
+        ids |= set(
+            Unit.objects.filter(groups__in=notice.audience_groups.all()).values_list(
+                "pk", flat=True
+            )
+        )
+    ids = set(
+        Unit.objects.filter(pk__in=ids, status=Unit.Status.REGISTERED).values_list("pk", flat=True)
+    ) | {notice.unit_id}
     NoticeAudience.objects.bulk_create(
-        [NoticeAudience(notice=notice, unit_id=i) for i in sorted(ids)], ignore_conflicts=True)
+        [NoticeAudience(notice=notice, unit_id=i) for i in sorted(ids)], ignore_conflicts=True
+    )
     return len(ids)
 
 
@@ -246,11 +272,23 @@ def notice_approve(*, actor: User, notice: Notice, opinion: str = "") -> Notice:
         locked.published_at = locked.updated_at = now
         locked.save()
         units = _fix_audience(locked)
-        audit_record(actor=actor, action="bulletins.notice_published", target=locked,
-                     details={"opinion": opinion, "audience": locked.audience,
-                              "units": units, "expires_on": locked.expires_on})
-        notify([locked.drafted_by], title=f"通知已发布：{locked.title}", link=link(locked),
-               body=f"{actor.display_name}已审核同意，通知公告已发布。")
+        audit_record(
+            actor=actor,
+            action="bulletins.notice_published",
+            target=locked,
+            details={
+                "opinion": opinion,
+                "audience": locked.audience,
+                "units": units,
+                "expires_on": locked.expires_on,
+            },
+        )
+        notify(
+            [locked.drafted_by],
+            title=f"通知已发布：{locked.title}",
+            link=link(locked),
+            body=f"{actor.display_name}已审核同意，通知公告已发布。",
+        )
     return locked
 
 
@@ -265,10 +303,18 @@ def notice_return(*, actor: User, notice: Notice, opinion: str) -> Notice:
         locked.reviewed_by, locked.reviewed_at, locked.review_opinion = actor, now, opinion
         locked.updated_at = now
         locked.save()
-        audit_record(actor=actor, action="bulletins.notice_returned", target=locked,
-                     details={"opinion": opinion})
-        notify([locked.drafted_by], title=f"通知被退回：{locked.title}", link=link(locked),
-               body=f"{actor.display_name}退回了通知公告，意见：{opinion}")
+        audit_record(
+            actor=actor,
+            action="bulletins.notice_returned",
+            target=locked,
+            details={"opinion": opinion},
+        )
+        notify(
+            [locked.drafted_by],
+            title=f"通知被退回：{locked.title}",
+            link=link(locked),
+            body=f"{actor.display_name}退回了通知公告，意见：{opinion}",
+        )
     return locked
 
 
@@ -284,11 +330,21 @@ def notice_withdraw(*, actor: User, notice: Notice, reason: str) -> Notice:
         locked.withdrawn_by, locked.withdrawn_at, locked.withdraw_reason = actor, now, reason
         locked.updated_at = now
         locked.save()
-        audit_record(actor=actor, action="bulletins.notice_withdrawn", target=locked,
-                     unit=locked.unit, details={"reason": reason, "title": locked.title})
+        audit_record(
+            actor=actor,
+            action="bulletins.notice_withdrawn",
+            target=locked,
+            unit=locked.unit,
+            details={"reason": reason, "title": locked.title},
+        )
         publishers = [p for p in (locked.drafted_by, locked.reviewed_by) if p is not None]
-        notify(publishers, title=f"通知已被市数字办撤下：{locked.title}", link=link(locked),
-               sms=True, body=f"撤下原因：{reason}")
+        notify(
+            publishers,
+            title=f"通知已被市数字办撤下：{locked.title}",
+            link=link(locked),
+            sms=True,
+            body=f"撤下原因：{reason}",
+        )
     return locked
 
 
@@ -298,7 +354,6 @@ def notice_mark_read(*, viewer: User, notice: Notice) -> None:
     if not selectors.is_addressed_to(viewer, notice):
         return
     NoticeRead.objects.bulk_create(
-        [NoticeRead(notice=notice, reader=viewer, unit_id=viewer.unit_id,
-                    read_at=timezone.now())],
+        [NoticeRead(notice=notice, reader=viewer, unit_id=viewer.unit_id, read_at=timezone.now())],
         ignore_conflicts=True,
     )

@@ -99,14 +99,32 @@ def report_submit(*, actor: User, data: ReportInput) -> InfoReport:
         title, body, uploads = _validate(actor, data)
         now = timezone.now()
         report = InfoReport.objects.create(
-            unit_id=actor.unit_id, receiver=receiver, category=data.category, title=title,
-            body=body, submitted_by=actor, submitted_at=now, first_submitted_at=now)
+            unit_id=actor.unit_id,
+            receiver=receiver,
+            category=data.category,
+            title=title,
+            body=body,
+            submitted_by=actor,
+            submitted_at=now,
+            first_submitted_at=now,
+        )
         attach(report.attachments, uploads=uploads)
-        audit_record(actor=actor, action="bulletins.report_submitted", target=report,
-                     details={"receiver": receiver.pk, "category": report.category,
-                              "attachments": [u.pk for u in uploads]})
-        notify(_handlers(report), title=f"收到报送信息：{title}", link=link(report),
-               body=f"{actor.unit.full_name}报送了一条{report.get_category_display()}。")
+        audit_record(
+            actor=actor,
+            action="bulletins.report_submitted",
+            target=report,
+            details={
+                "receiver": receiver.pk,
+                "category": report.category,
+                "attachments": [u.pk for u in uploads],
+            },
+        )
+        notify(
+            _handlers(report),
+            title=f"收到报送信息：{title}",
+            link=link(report),
+            body=f"{actor.unit.full_name}报送了一条{report.get_category_display()}。",
+        )
     return report
 
 
@@ -122,17 +140,34 @@ def report_resubmit(*, actor: User, report: InfoReport, data: ReportInput) -> In
         old.save(update_fields=["status"])
         now = timezone.now()
         new = InfoReport.objects.create(
-            unit_id=old.unit_id, receiver_id=old.receiver_id, category=data.category,
-            title=title, body=body, submitted_by=actor, submitted_at=now, previous=old,
-            version=old.version + 1, first_submitted_at=old.first_submitted_at)
+            unit_id=old.unit_id,
+            receiver_id=old.receiver_id,
+            category=data.category,
+            title=title,
+            body=body,
+            submitted_by=actor,
+            submitted_at=now,
+            previous=old,
+            version=old.version + 1,
+            first_submitted_at=old.first_submitted_at,
+        )
         dropped = set(data.drop_attachment_ids)
-        carried = [a.upload for a in old.attachments.select_related("upload")
-                   if a.pk not in dropped]
+        carried = [
+            a.upload for a in old.attachments.select_related("upload") if a.pk not in dropped
+        ]
         attach(new.attachments, uploads=carried + uploads)
-        audit_record(actor=actor, action="bulletins.report_resubmitted", target=new,
-                     details={"previous": old.pk, "version": new.version})
-        notify(_handlers(new), title=f"重报信息：{title}", link=link(new),
-               body=f"{actor.unit.full_name}修改后重新报送了退回的信息（第 {new.version} 版）。")
+        audit_record(
+            actor=actor,
+            action="bulletins.report_resubmitted",
+            target=new,
+            details={"previous": old.pk, "version": new.version},
+        )
+        notify(
+            _handlers(new),
+            title=f"重报信息：{title}",
+            link=link(new),
+            body=f"{actor.unit.full_name}修改后重新报送了退回的信息（第 {new.version} 版）。",
+        )
     return new
 
 
@@ -140,8 +175,9 @@ def report_check_resubmit(*, actor: User, report: InfoReport) -> None:
     """Refuse (before showing the rework form) unless the actor may resubmit the item now."""
     _require_sender(actor, report)
     if report.status != Status.RETURNED:
-        raise Conflict(f"该信息当前为“{report.get_status_display()}”，"
-                       "只有被退回的信息可以修改后重报。")
+        raise Conflict(
+            f"该信息当前为“{report.get_status_display()}”，只有被退回的信息可以修改后重报。"
+        )
 
 
 def report_withdraw(*, actor: User, report: InfoReport) -> InfoReport:
@@ -164,18 +200,32 @@ def _decide(actor: User, report: InfoReport, target: str, **fields: Any) -> Info
             setattr(locked, name, value)
         locked.handled_by, locked.handled_at = actor, timezone.now()
         locked.save()
-        audit_record(actor=actor, action=f"bulletins.report_{target}", target=locked,
-                     unit=actor.unit, details={"from_unit": locked.unit_id, **fields})
+        audit_record(
+            actor=actor,
+            action=f"bulletins.report_{target}",
+            target=locked,
+            unit=actor.unit,
+            details={"from_unit": locked.unit_id, **fields},
+        )
         label = locked.get_status_display()
         detail = locked.used_where if target == Status.ADOPTED else locked.opinion
-        notify([locked.submitted_by], title=f"报送信息{label}：{locked.title}", link=link(locked),
-               body=f"{actor.unit.full_name}：{label}" + (f"，{detail}" if detail else "。"))
+        notify(
+            [locked.submitted_by],
+            title=f"报送信息{label}：{locked.title}",
+            link=link(locked),
+            body=f"{actor.unit.full_name}：{label}" + (f"，{detail}" if detail else "。"),
+        )
     return locked
 
 
 def report_adopt(
-    *, actor: User, report: InfoReport, used_in: str, journal_name: str = "",
-    journal_issue: str = "", used_note: str = "",
+    *,
+    actor: User,
+    report: InfoReport,
+    used_in: str,
+    journal_name: str = "",
+    journal_issue: str = "",
+    used_note: str = "",
 ) -> InfoReport:
     """The receiver adopts the item: in a publication (刊物名称 and 期数) or reported upward."""
     journal_name, journal_issue = journal_name.strip(), journal_issue.strip()
@@ -191,8 +241,15 @@ def report_adopt(
         raise DomainError("请选择采用方式（刊物采用或报送上级）。")
     if len(journal_name) > 100 or len(journal_issue) > 40:
         raise DomainError("刊物名称不能超过 100 字，期数不能超过 40 字。")
-    return _decide(actor, report, Status.ADOPTED, used_in=used_in, journal_name=journal_name,
-                   journal_issue=journal_issue, used_note=used_note)
+    return _decide(
+        actor,
+        report,
+        Status.ADOPTED,
+        used_in=used_in,
+        journal_name=journal_name,
+        journal_issue=journal_issue,
+        used_note=used_note,
+    )
 
 
 def report_return(*, actor: User, report: InfoReport, opinion: str) -> InfoReport:
@@ -217,12 +274,22 @@ def receiver_set(*, actor: User, unit: Unit, active: bool, note: str = "") -> Re
         raise DomainError(f"{unit.full_name}不是已注册的使用单位，不能接收信息上报。")
     with transaction.atomic():
         row, created = ReceivingUnit.objects.select_for_update().get_or_create(
-            unit=unit, defaults={"active": active, "note": note, "updated_by": actor,
-                                 "updated_at": timezone.now()})
+            unit=unit,
+            defaults={
+                "active": active,
+                "note": note,
+                "updated_by": actor,
+                "updated_at": timezone.now(),
+            },
+        )
         if not created:
             row.active, row.note, row.updated_by = active, note, actor
             row.updated_at = timezone.now()
             row.save()
-        audit_record(actor=actor, action="bulletins.receiver_set", target=unit,
-                     details={"active": active, "note": note})
+        audit_record(
+            actor=actor,
+            action="bulletins.receiver_set",
+            target=unit,
+            details={"active": active, "note": note},
+        )
     return row

@@ -72,13 +72,18 @@ def report(city: Any, author: Any = None, receiver: Any = None, **fields: Any) -
     fields.setdefault("category", InfoReport.Category.WORK_NEWS)
     return services.report_submit(
         actor=author or city.a_clerk,
-        data=services.ReportInput(receiver=receiver or city.gov_office, **fields))
+        data=services.ReportInput(receiver=receiver or city.gov_office, **fields),
+    )
 
 
 def adopt(city: Any, item: InfoReport, handler: Any = None) -> InfoReport:
-    return services.report_adopt(actor=handler or city.gov_clerk, report=item,
-                                 used_in="journal", journal_name="白银政务信息",
-                                 journal_issue="2026年第3期")
+    return services.report_adopt(
+        actor=handler or city.gov_clerk,
+        report=item,
+        used_in="journal",
+        journal_name="白银政务信息",
+        journal_issue="2026年第3期",
+    )
 
 
 @pytest.fixture

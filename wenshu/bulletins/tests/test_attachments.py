@@ -24,15 +24,21 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clamd_socket")]
 
 
 def _form(**files):
-    return {"kind": "notice", "title": "关于印发值班表的通知", "body": "见附件。",
-            "audience": "city",
-            "expires_on": (timezone.localdate() + timedelta(days=10)).isoformat(), **files}
+    return {
+        "kind": "notice",
+        "title": "关于印发值班表的通知",
+        "body": "见附件。",
+        "audience": "city",
+        "expires_on": (timezone.localdate() + timedelta(days=10)).isoformat(),
+        **files,
+    }
 
 
 def test_a_clean_attachment_is_attached_and_served_to_the_audience_only(city):
     data = make_docx("节日值班表")
-    page = as_user(city.a_clerk).post(reverse("bulletins:notice_new"), _form(
-        attachments=SimpleUploadedFile("值班表.docx", data)))
+    page = as_user(city.a_clerk).post(
+        reverse("bulletins:notice_new"), _form(attachments=SimpleUploadedFile("值班表.docx", data))
+    )
     assert page.status_code == 302
     notice = Notice.objects.get()
     [att] = notice.attachments.all()
@@ -46,17 +52,26 @@ def test_a_clean_attachment_is_attached_and_served_to_the_audience_only(city):
 
 
 def test_an_infected_attachment_is_refused_and_the_form_keeps_the_text(city):
-    page = as_user(city.a_clerk).post(reverse("bulletins:notice_new"), _form(
-        attachments=SimpleUploadedFile("x.docx", infected_docx())))
+    page = as_user(city.a_clerk).post(
+        reverse("bulletins:notice_new"),
+        _form(attachments=SimpleUploadedFile("x.docx", infected_docx())),
+    )
     html = page.content.decode()
     assert page.status_code == 400 and "检测到病毒" in html and "关于印发值班表的通知" in html
     assert not Notice.objects.exists() and not StoredFile.objects.exists()
 
 
 def test_a_classified_attachment_is_refused(city, receivers):
-    page = as_user(city.a_clerk).post(reverse("bulletins:report_new"), {
-        "receiver": city.gov_office.pk, "category": "gov_info", "title": "标题",
-        "body": "正文", "attachments": SimpleUploadedFile("a.txt", "秘密★1年\n内容".encode())})
+    page = as_user(city.a_clerk).post(
+        reverse("bulletins:report_new"),
+        {
+            "receiver": city.gov_office.pk,
+            "category": "gov_info",
+            "title": "标题",
+            "body": "正文",
+            "attachments": SimpleUploadedFile("a.txt", "秘密★1年\n内容".encode()),
+        },
+    )
     assert page.status_code == 400 and "密级标志" in page.content.decode()
     assert not InfoReport.objects.exists() and not Upload.objects.exists()
 
@@ -74,9 +89,17 @@ def test_a_resubmission_carries_the_attachments_it_keeps(city, receivers):
     services.report_return(actor=city.gov_clerk, report=first, opinion="请修改")
     drop = first.attachments.get(upload=one).pk
     three = file_ingest(actor=city.a_clerk, name="三.txt", data_or_fileobj="三".encode())
-    second = services.report_resubmit(actor=city.a_clerk, report=first, data=services.ReportInput(
-        title="修改稿", body="正文", category="other", attachments=[three],
-        drop_attachment_ids=[drop]))
+    second = services.report_resubmit(
+        actor=city.a_clerk,
+        report=first,
+        data=services.ReportInput(
+            title="修改稿",
+            body="正文",
+            category="other",
+            attachments=[three],
+            drop_attachment_ids=[drop],
+        ),
+    )
     names = sorted(a.upload.name for a in second.attachments.all())
     assert names == ["三.txt", "二.txt"]
     assert first.attachments.count() == 2  # the returned version keeps what it had
@@ -89,19 +112,44 @@ def test_a_resubmission_carries_the_attachments_it_keeps(city, receivers):
 
 def test_the_api_uploads_then_attaches(client, city):
     headers = bearer(city.a_clerk)
-    up = client.post("/api/v1/bulletins/uploads",
-                     {"file": SimpleUploadedFile("表.txt", "表格".encode())}, **headers)
+    up = client.post(
+        "/api/v1/bulletins/uploads",
+        {"file": SimpleUploadedFile("表.txt", "表格".encode())},
+        **headers,
+    )
     assert up.status_code == 201, up.json()
-    bad = client.post("/api/v1/bulletins/uploads",
-                      {"file": SimpleUploadedFile("x.docx", infected_docx())}, **headers)
+    bad = client.post(
+        "/api/v1/bulletins/uploads",
+        {"file": SimpleUploadedFile("x.docx", infected_docx())},
+        **headers,
+    )
     assert bad.status_code == 400 and "病毒" in bad.json()["message"]
-    made = client.post("/api/v1/bulletins/notices", {
-        "title": "带附件", "body": "正文", "audience": "own", "attachment_ids": [up.json()["id"]],
-        "expires_on": (timezone.localdate() + timedelta(days=3)).isoformat()},
-        content_type="application/json", **headers)
+    made = client.post(
+        "/api/v1/bulletins/notices",
+        {
+            "title": "带附件",
+            "body": "正文",
+            "audience": "own",
+            "attachment_ids": [up.json()["id"]],
+            "expires_on": (timezone.localdate() + timedelta(days=3)).isoformat(),
+        },
+        content_type="application/json",
+        **headers,
+    )
     assert made.status_code == 201 and made.json()["attachments"][0]["name"] == "表.txt"
     other = bearer(city.b_clerk)
-    assert client.post("/api/v1/bulletins/notices", {
-        "title": "盗用附件", "body": "正文", "audience": "own", "attachment_ids": [up.json()["id"]],
-        "expires_on": (timezone.localdate() + timedelta(days=3)).isoformat()},
-        content_type="application/json", **other).status_code == 404
+    assert (
+        client.post(
+            "/api/v1/bulletins/notices",
+            {
+                "title": "盗用附件",
+                "body": "正文",
+                "audience": "own",
+                "attachment_ids": [up.json()["id"]],
+                "expires_on": (timezone.localdate() + timedelta(days=3)).isoformat(),
+            },
+            content_type="application/json",
+            **other,
+        ).status_code
+        == 404
+    )

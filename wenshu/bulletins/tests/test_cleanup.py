@@ -55,15 +55,23 @@ def test_the_clean_up_archives_expired_notices_and_reports_once_to_each_unit_adm
     a_old = publish(city, title="春节值班安排", expires_on=START.date() + timedelta(days=1))
     a_old2 = publish(city, title="一季度考勤通报", expires_on=START.date() + timedelta(days=2))
     a_live = publish(city, title="全年工作要点", expires_on=START.date() + timedelta(days=90))
-    b_old = publish(city, author=city.b_clerk, title="教育局内部通知",
-                    expires_on=START.date() + timedelta(days=1))
+    b_old = publish(
+        city,
+        author=city.b_clerk,
+        title="教育局内部通知",
+        expires_on=START.date() + timedelta(days=1),
+    )
     clock.move_to(at(5, 0, 10))
 
     assert archive_expired_notices() == 3
 
     statuses = dict(Notice.objects.values_list("pk", "status"))
-    assert statuses == {a_old.pk: "archived", a_old2.pk: "archived", a_live.pk: "published",
-                        b_old.pk: "archived"}
+    assert statuses == {
+        a_old.pk: "archived",
+        a_old2.pk: "archived",
+        a_live.pk: "published",
+        b_old.pk: "archived",
+    }
     for admin in (city.a_admin, a_admin2):
         [report] = reports_to(admin)
         assert "春节值班安排" in report.body and "一季度考勤通报" in report.body

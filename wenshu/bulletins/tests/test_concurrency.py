@@ -63,8 +63,11 @@ def test_two_handlers_deciding_at_once_decide_once(city, receivers):
         lambda: services.report_decline(actor=clerk2, report=item, opinion="重复"),
     )
     assert len(errors) == 1 and isinstance(errors[0], Conflict)
-    assert InfoReport.objects.get().status in (InfoReport.Status.ADOPTED,
-                                               InfoReport.Status.DECLINED)
-    decided = AuditEvent.objects.filter(action__in=["bulletins.report_adopted",
-                                                    "bulletins.report_declined"])
+    assert InfoReport.objects.get().status in (
+        InfoReport.Status.ADOPTED,
+        InfoReport.Status.DECLINED,
+    )
+    decided = AuditEvent.objects.filter(
+        action__in=["bulletins.report_adopted", "bulletins.report_declined"]
+    )
     assert decided.count() == 1

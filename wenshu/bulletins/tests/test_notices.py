@@ -66,17 +66,20 @@ def test_an_officer_of_another_units_department_is_not_an_editor_here(city):
         draft(city, city.a_staff)
 
 
-@pytest.mark.parametrize(("fields", "message"), [
-    ({"title": " "}, "请填写标题。"),
-    ({"body": ""}, "请填写正文。"),
-    ({"expires_on": None}, "请填写有效期"),
-    ({"expires_on": timezone.localdate() - timedelta(days=1)}, "有效期不能早于今天。"),
-    ({"expires_on": timezone.localdate() + timedelta(days=366)}, "有效期最长一年"),
-    ({"pinned": True}, "置顶的通知请填写置顶截止日期。"),
-    ({"audience": "units"}, "请至少选择一个单位或单位分组"),
-    ({"title": "关于某事项的通知（秘密★1年）"}, "检测到密级标志“秘密★1年”（位于标题）"),
-    ({"body": "密级：机密\n内容"}, "位于正文"),
-])
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"title": " "}, "请填写标题。"),
+        ({"body": ""}, "请填写正文。"),
+        ({"expires_on": None}, "请填写有效期"),
+        ({"expires_on": timezone.localdate() - timedelta(days=1)}, "有效期不能早于今天。"),
+        ({"expires_on": timezone.localdate() + timedelta(days=366)}, "有效期最长一年"),
+        ({"pinned": True}, "置顶的通知请填写置顶截止日期。"),
+        ({"audience": "units"}, "请至少选择一个单位或单位分组"),
+        ({"title": "关于某事项的通知（秘密★1年）"}, "检测到密级标志“秘密★1年”（位于标题）"),
+        ({"body": "密级：机密\n内容"}, "位于正文"),
+    ],
+)
 def test_it_refuses_bad_input_and_stores_nothing(city, fields, message):
     with pytest.raises(DomainError) as refused:
         draft(city, **fields)
@@ -87,10 +90,18 @@ def test_it_refuses_bad_input_and_stores_nothing(city, fields, message):
 def test_pinning_ends_no_later_than_the_expiry(city):
     today = timezone.localdate()
     with pytest.raises(DomainError, match="置顶截止日期须在今天到有效期之间"):
-        draft(city, pinned=True, expires_on=today + timedelta(days=5),
-              pinned_until=today + timedelta(days=6))
-    notice = draft(city, pinned=True, expires_on=today + timedelta(days=5),
-                   pinned_until=today + timedelta(days=5))
+        draft(
+            city,
+            pinned=True,
+            expires_on=today + timedelta(days=5),
+            pinned_until=today + timedelta(days=6),
+        )
+    notice = draft(
+        city,
+        pinned=True,
+        expires_on=today + timedelta(days=5),
+        pinned_until=today + timedelta(days=5),
+    )
     assert notice.pinned and notice.pinned_until == today + timedelta(days=5)
 
 
@@ -177,8 +188,9 @@ def test_a_returned_notice_is_edited_and_submitted_again(city):
     assert Notification.objects.filter(recipient=city.a_clerk, body__contains="值班电话").exists()
     with pytest.raises(Conflict):  # returned is not submitted: no approval now
         services.notice_approve(actor=city.a_leader, notice=notice)
-    services.notice_update(actor=city.a_clerk, notice=notice,
-                           data=notice_input(body="值班电话：8888888"))
+    services.notice_update(
+        actor=city.a_clerk, notice=notice, data=notice_input(body="值班电话：8888888")
+    )
     services.notice_submit(actor=city.a_clerk, notice=notice)
     services.notice_approve(actor=city.a_leader, notice=notice)
     notice.refresh_from_db()
@@ -210,8 +222,10 @@ def test_approving_twice_is_refused_and_changes_nothing(city):
 def test_a_notice_whose_expiry_passed_while_waiting_cannot_be_published(city):
     notice = draft(city, expires_on=timezone.localdate() + timedelta(days=1))
     services.notice_submit(actor=city.a_clerk, notice=notice)
-    with (time_machine.travel(timezone.now() + timedelta(days=3)),
-          pytest.raises(Conflict, match="有效期已过")):
+    with (
+        time_machine.travel(timezone.now() + timedelta(days=3)),
+        pytest.raises(Conflict, match="有效期已过"),
+    ):
         services.notice_approve(actor=city.a_leader, notice=notice)
     notice.refresh_from_db()
     assert notice.status == Status.SUBMITTED
@@ -275,8 +289,9 @@ def test_the_digital_office_withdraws_a_notice_that_breaks_the_rules(city):
     assert visible(city.shuziban, notice) and visible(city.a_clerk, notice)
     event = AuditEvent.objects.get(action="bulletins.notice_withdrawn")
     assert event.details["reason"] == "含有与工作无关的内容" and event.unit_id == city.a.pk
-    told = set(Notification.objects.filter(title__contains="撤下").values_list("recipient_id",
-                                                                              flat=True))
+    told = set(
+        Notification.objects.filter(title__contains="撤下").values_list("recipient_id", flat=True)
+    )
     assert told == {city.a_clerk.pk, city.a_leader.pk}
 
 
@@ -312,7 +327,9 @@ def test_read_statistics_count_per_unit_and_list_own_readers(city):
     # Unit B's leader sees who in unit B read it, not the other units' figures.
     theirs = selectors.notice_read_stats(viewer=city.b_leader, notice=notice)
     assert theirs.units == [] and {r.reader for r in theirs.own_unit_readers} == {
-        city.b_staff, city.b_clerk}
+        city.b_staff,
+        city.b_clerk,
+    }
     with pytest.raises(Forbidden):
         selectors.notice_read_stats(viewer=city.b_staff, notice=notice)
 

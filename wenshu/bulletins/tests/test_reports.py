@@ -21,7 +21,11 @@ Status = InfoReport.Status
 def test_a_clerk_submits_an_item_that_reaches_the_receivers_handlers(city):
     item = report(city)
     assert (item.status, item.unit, item.receiver, item.version) == (
-        Status.SUBMITTED, city.a, city.gov_office, 1)
+        Status.SUBMITTED,
+        city.a,
+        city.gov_office,
+        1,
+    )
     assert item.first_submitted_at == item.submitted_at
     assert Notification.objects.filter(recipient=city.gov_clerk, kind="bulletins").exists()
     assert not Notification.objects.filter(recipient=city.gov_staff).exists()
@@ -34,8 +38,14 @@ def test_who_sees_a_report(city):
     item = report(city)
     for person in (city.a_clerk, city.a_leader, city.a_admin, city.gov_clerk):
         assert selectors.report_get(viewer=person, pk=item.pk) == item
-    for person in (city.a_staff, city.gov_staff, city.b_clerk, city.party_clerk,
-                   city.shuziban, city.zhengfuban):
+    for person in (
+        city.a_staff,
+        city.gov_staff,
+        city.b_clerk,
+        city.party_clerk,
+        city.shuziban,
+        city.zhengfuban,
+    ):
         with pytest.raises(NotFound):
             selectors.report_get(viewer=person, pk=item.pk)
 
@@ -71,11 +81,14 @@ def test_an_unflagged_receiver_still_handles_what_it_has(city):
     assert done.status == Status.ADOPTED
 
 
-@pytest.mark.parametrize(("fields", "message"), [
-    ({"category": "gossip"}, "请选择信息类别"),
-    ({"title": ""}, "请填写标题"),
-    ({"body": "机密★10年\n正文"}, "检测到密级标志"),
-])
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"category": "gossip"}, "请选择信息类别"),
+        ({"title": ""}, "请填写标题"),
+        ({"body": "机密★10年\n正文"}, "检测到密级标志"),
+    ],
+)
 def test_it_refuses_bad_items(city, fields, message):
     with pytest.raises(DomainError, match=message):
         report(city, **fields)
@@ -98,24 +111,33 @@ def test_the_receiver_adopts_with_where_it_was_used(city):
 def test_adoption_says_where(city):
     item = report(city)
     with pytest.raises(DomainError, match="刊物名称和期数"):
-        services.report_adopt(actor=city.gov_clerk, report=item, used_in="journal",
-                              journal_name="白银政务信息")
+        services.report_adopt(
+            actor=city.gov_clerk, report=item, used_in="journal", journal_name="白银政务信息"
+        )
     with pytest.raises(DomainError, match="写明报送给谁"):
         services.report_adopt(actor=city.gov_clerk, report=item, used_in="superior")
     with pytest.raises(DomainError, match="请选择采用方式"):
         services.report_adopt(actor=city.gov_clerk, report=item, used_in="")
-    done = services.report_adopt(actor=city.gov_clerk, report=item, used_in="superior",
-                                 used_note="报省政府办公厅《甘肃政务信息》")
+    done = services.report_adopt(
+        actor=city.gov_clerk,
+        report=item,
+        used_in="superior",
+        used_note="报省政府办公厅《甘肃政务信息》",
+    )
     assert done.used_where == "报省政府办公厅《甘肃政务信息》"
 
 
 def test_the_receiver_declines(city):
-    item = services.report_decline(actor=city.gov_clerk, report=report(city),
-                                   opinion="内容与上期重复")
+    item = services.report_decline(
+        actor=city.gov_clerk, report=report(city), opinion="内容与上期重复"
+    )
     assert item.status == Status.DECLINED and item.opinion == "内容与上期重复"
     with pytest.raises(Conflict):
-        services.report_resubmit(actor=city.a_clerk, report=item, data=services.ReportInput(
-            title="再报", body="正文", category="work_news"))
+        services.report_resubmit(
+            actor=city.a_clerk,
+            report=item,
+            data=services.ReportInput(title="再报", body="正文", category="work_news"),
+        )
 
 
 @pytest.mark.parametrize("decide", ["adopt", "return", "decline"])
@@ -123,8 +145,9 @@ def test_a_decided_item_cannot_be_decided_again(city, decide):
     item = report(city)
     actions = {
         "adopt": lambda: adopt(city, item),
-        "return": lambda: services.report_return(actor=city.gov_clerk, report=item,
-                                                 opinion="请补充数据"),
+        "return": lambda: services.report_return(
+            actor=city.gov_clerk, report=item, opinion="请补充数据"
+        ),
         "decline": lambda: services.report_decline(actor=city.gov_clerk, report=item),
     }
     actions[decide]()
@@ -163,8 +186,9 @@ def resubmit(city, item, **fields):
     fields.setdefault("title", "市财政局推进预算绩效管理（修改稿）")
     fields.setdefault("body", "补充了数据。")
     fields.setdefault("category", "practice")
-    return services.report_resubmit(actor=city.a_clerk, report=item,
-                                    data=services.ReportInput(**fields))
+    return services.report_resubmit(
+        actor=city.a_clerk, report=item, data=services.ReportInput(**fields)
+    )
 
 
 def test_a_returned_item_is_resubmitted_as_a_new_linked_version(city):
@@ -187,11 +211,17 @@ def test_resubmission_is_refused_in_the_wrong_state_twice_or_by_the_wrong_people
         resubmit(city, item)
     services.report_return(actor=city.gov_clerk, report=item, opinion="请补充数据")
     with pytest.raises(Forbidden):
-        services.report_resubmit(actor=city.a_leader, report=item, data=services.ReportInput(
-            title="t", body="b", category="other"))
+        services.report_resubmit(
+            actor=city.a_leader,
+            report=item,
+            data=services.ReportInput(title="t", body="b", category="other"),
+        )
     with pytest.raises(NotFound):
-        services.report_resubmit(actor=city.b_clerk, report=item, data=services.ReportInput(
-            title="t", body="b", category="other"))
+        services.report_resubmit(
+            actor=city.b_clerk,
+            report=item,
+            data=services.ReportInput(title="t", body="b", category="other"),
+        )
     resubmit(city, item)
     with pytest.raises(Conflict):  # a double click does not fork the item
         resubmit(city, item)
@@ -218,12 +248,16 @@ def test_only_the_digital_office_sets_receivers(city):
     for person in (city.a_admin, city.zhengfuban, city.sysadmin):
         with pytest.raises(Forbidden):
             services.receiver_set(actor=person, unit=city.b, active=True)
-    row = services.receiver_set(actor=city.shuziban, unit=city.digital_office, active=True,
-                                note="市信息中心")
+    row = services.receiver_set(
+        actor=city.shuziban, unit=city.digital_office, active=True, note="市信息中心"
+    )
     assert row.active and ReceivingUnit.objects.count() == 3
     assert AuditEvent.objects.filter(action="bulletins.receiver_set").count() == 3
     assert set(selectors.receivers_open(viewer=city.a_clerk)) == {
-        city.gov_office, city.party_office, city.digital_office}
+        city.gov_office,
+        city.party_office,
+        city.digital_office,
+    }
     assert city.gov_office not in selectors.receivers_open(viewer=city.gov_clerk)
 
 

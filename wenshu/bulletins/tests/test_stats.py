@@ -67,8 +67,10 @@ def history(city, clock):
 
 
 def figures(stats):
-    return {r.unit_name: (r.rank, r.submitted, r.adopted, r.returned, r.declined, r.pending)
-            for r in stats.rows}
+    return {
+        r.unit_name: (r.rank, r.submitted, r.adopted, r.returned, r.declined, r.pending)
+        for r in stats.rows
+    }
 
 
 def test_figures_count_items_by_first_submission_and_their_outcome_so_far(city, history, clock):
@@ -85,20 +87,22 @@ def test_figures_count_items_by_first_submission_and_their_outcome_so_far(city, 
     assert (stats.total.submitted, stats.total.adopted) == (8, 5)
 
 
-def test_an_item_decided_later_counts_in_the_period_it_was_first_submitted(
-        city, history, clock):
+def test_an_item_decided_later_counts_in_the_period_it_was_first_submitted(city, history, clock):
     clock.move_to(at(4, 3))
-    second = services.report_resubmit(actor=city.a_clerk, report=history,
-                                      data=services.ReportInput(title="A2修改稿", body="补充",
-                                                                category="work_news"))
+    second = services.report_resubmit(
+        actor=city.a_clerk,
+        report=history,
+        data=services.ReportInput(title="A2修改稿", body="补充", category="work_news"),
+    )
     stats = selectors.report_stats(viewer=city.gov_clerk, **MARCH)
     assert figures(stats)["白银市财政局"][1:] == (3, 1, 0, 0, 2)  # resubmitted: one item, waiting
     clock.move_to(at(4, 5))
     adopt(city, second)
     stats = selectors.report_stats(viewer=city.gov_clerk, **MARCH)
     assert figures(stats)["白银市财政局"][1:] == (3, 2, 0, 0, 1)
-    april = selectors.report_stats(viewer=city.gov_clerk, date_from=date(2026, 4, 1),
-                                   date_to=date(2026, 4, 30))
+    april = selectors.report_stats(
+        viewer=city.gov_clerk, date_from=date(2026, 4, 1), date_to=date(2026, 4, 30)
+    )
     assert figures(april) == {"白银市财政局": (1, 1, 0, 0, 0, 1)}  # only the April item
 
 
@@ -106,8 +110,7 @@ def test_the_digital_office_sees_every_receiver_or_one(city, history):
     everything = selectors.report_stats(viewer=city.shuziban, **MARCH)
     assert everything.receiver is None
     assert figures(everything)["白银市财政局"][1:3] == (4, 2)
-    party = selectors.report_stats(viewer=city.shuziban, receiver_id=city.party_office.pk,
-                                   **MARCH)
+    party = selectors.report_stats(viewer=city.shuziban, receiver_id=city.party_office.pk, **MARCH)
     assert figures(party) == {"白银市财政局": (1, 1, 1, 0, 0, 0)}
 
 
@@ -118,8 +121,9 @@ def test_statistics_are_refused_to_others_and_other_receivers(city, history):
         with pytest.raises(Forbidden):
             selectors.report_stats(viewer=person, **MARCH)
     with pytest.raises(DomainError, match="开始日期不能晚于结束日期"):
-        selectors.report_stats(viewer=city.gov_clerk, date_from=date(2026, 4, 1),
-                               date_to=date(2026, 3, 1))
+        selectors.report_stats(
+            viewer=city.gov_clerk, date_from=date(2026, 4, 1), date_to=date(2026, 3, 1)
+        )
 
 
 def _sheet(data: bytes):
@@ -147,10 +151,12 @@ def test_the_page_and_its_export(city, history):
     page = c.get("/bulletins/reports/stats/", {"date_from": "2026-03-01", "date_to": "2026-03-31"})
     html = page.content.decode()
     assert page.status_code == 200 and "白银市财政局" in html and "33.3%" in html
-    xlsx = c.get("/bulletins/reports/stats.xlsx",
-                 {"date_from": "2026-03-01", "date_to": "2026-03-31"})
+    xlsx = c.get(
+        "/bulletins/reports/stats.xlsx", {"date_from": "2026-03-01", "date_to": "2026-03-31"}
+    )
     assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith(
-        "application/vnd.openxmlformats")
+        "application/vnd.openxmlformats"
+    )
     assert _sheet(xlsx.content)["B7"].value == "白银市国家保密局"
     bad = c.get("/bulletins/reports/stats/", {"date_from": "2026-04-01", "date_to": "2026-03-01"})
     assert bad.status_code == 400 and "开始日期不能晚于结束日期" in bad.content.decode()

@@ -41,25 +41,39 @@ def _clean(form: Any) -> dict[str, Any]:
 @login_required
 def notices(request: AuthedRequest, unread: bool = False) -> HttpResponse:
     units = org_selectors.units_in_directory(viewer=request.user)
-    form = ReadingFilterForm(request.GET or None, units=units,
-                             initial={"unread": unread})
+    form = ReadingFilterForm(request.GET or None, units=units, initial={"unread": unread})
     f = _clean(form)
     rows = selectors.notices_for_reading(
-        viewer=request.user, q=f.get("q", ""), kind=f.get("kind", ""),
-        unit_id=getattr(f.get("unit"), "pk", None), unread=unread or bool(f.get("unread")))
-    return render(request, "bulletins/pages/notices.html", {
-        "form": form, "unread": unread, "may_draft": is_editor(request.user),
-        **paged(request, rows)})
+        viewer=request.user,
+        q=f.get("q", ""),
+        kind=f.get("kind", ""),
+        unit_id=getattr(f.get("unit"), "pk", None),
+        unread=unread or bool(f.get("unread")),
+    )
+    return render(
+        request,
+        "bulletins/pages/notices.html",
+        {
+            "form": form,
+            "unread": unread,
+            "may_draft": is_editor(request.user),
+            **paged(request, rows),
+        },
+    )
 
 
 @login_required
 def notices_manage(request: AuthedRequest) -> HttpResponse:
     form = ManageFilterForm(request.GET or None)
     f = _clean(form)
-    rows = selectors.notices_of_unit(viewer=request.user, status=f.get("status", ""),
-                                     q=f.get("q", ""))
-    return render(request, "bulletins/pages/notices_manage.html", {
-        "form": form, "may_draft": is_editor(request.user), **paged(request, rows)})
+    rows = selectors.notices_of_unit(
+        viewer=request.user, status=f.get("status", ""), q=f.get("q", "")
+    )
+    return render(
+        request,
+        "bulletins/pages/notices_manage.html",
+        {"form": form, "may_draft": is_editor(request.user), **paged(request, rows)},
+    )
 
 
 @login_required
@@ -73,10 +87,15 @@ def notices_city(request: AuthedRequest) -> HttpResponse:
     units = org_selectors.units_in_directory(viewer=request.user)
     form = CityFilterForm(request.GET or None, units=units)
     f = _clean(form)
-    rows = selectors.notices_city(viewer=request.user, status=f.get("status", ""),
-                                  unit_id=getattr(f.get("unit"), "pk", None), q=f.get("q", ""))
-    return render(request, "bulletins/pages/notices_city.html", {"form": form,
-                                                                  **paged(request, rows)})
+    rows = selectors.notices_city(
+        viewer=request.user,
+        status=f.get("status", ""),
+        unit_id=getattr(f.get("unit"), "pk", None),
+        q=f.get("q", ""),
+    )
+    return render(
+        request, "bulletins/pages/notices_city.html", {"form": form, **paged(request, rows)}
+    )
 
 
 # --- drafting ----------------------------------------------------------------------------
@@ -87,23 +106,39 @@ def _notice_form(request: AuthedRequest, notice: Notice | None = None) -> Notice
     initial: dict[str, Any] = {}
     if notice is not None:
         initial = {
-            "kind": notice.kind, "title": notice.title, "body": notice.body,
-            "audience": notice.audience, "units": list(notice.audience_units.all()),
-            "groups": list(notice.audience_groups.all()), "expires_on": notice.expires_on,
-            "pinned": notice.pinned, "pinned_until": notice.pinned_until,
+            "kind": notice.kind,
+            "title": notice.title,
+            "body": notice.body,
+            "audience": notice.audience,
+            "units": list(notice.audience_units.all()),
+            "groups": list(notice.audience_groups.all()),
+            "expires_on": notice.expires_on,
+            "pinned": notice.pinned,
+            "pinned_until": notice.pinned_until,
         }
     data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
-    return NoticeForm(*data, initial=initial, existing=existing,
-                      units=org_selectors.units_in_directory(viewer=request.user),
-                      groups=org_selectors.groups(viewer=request.user))
+    return NoticeForm(
+        *data,
+        initial=initial,
+        existing=existing,
+        units=org_selectors.units_in_directory(viewer=request.user),
+        groups=org_selectors.groups(viewer=request.user),
+    )
 
 
 def _notice_input(form: NoticeForm, uploads: list[Any]) -> services.NoticeInput:
     d = form.cleaned_data
     return services.NoticeInput(
-        title=d["title"], body=d["body"], expires_on=d["expires_on"], kind=d["kind"],
-        audience=d["audience"], units=list(d["units"]), groups=list(d["groups"]),
-        pinned=d["pinned"], pinned_until=d["pinned_until"], attachments=uploads,
+        title=d["title"],
+        body=d["body"],
+        expires_on=d["expires_on"],
+        kind=d["kind"],
+        audience=d["audience"],
+        units=list(d["units"]),
+        groups=list(d["groups"]),
+        pinned=d["pinned"],
+        pinned_until=d["pinned_until"],
+        attachments=uploads,
         drop_attachment_ids=[int(i) for i in d.get("drop_attachments", [])],
     )
 
@@ -112,15 +147,15 @@ def _save_notice(request: AuthedRequest, form: NoticeForm, notice: Notice | None
     """The saved notice, or the HTTP status to re-render the form with (errors on it)."""
     if not form.is_valid():
         return 400
-    uploads = ingest_form_files(form, "attachments", actor=request.user,
-                                purpose="bulletins.notice")
+    uploads = ingest_form_files(form, "attachments", actor=request.user, purpose="bulletins.notice")
     if uploads is None:
         return 400
     try:
         if notice is None:
             return services.notice_create(actor=request.user, data=_notice_input(form, uploads))
-        return services.notice_update(actor=request.user, notice=notice,
-                                      data=_notice_input(form, uploads))
+        return services.notice_update(
+            actor=request.user, notice=notice, data=_notice_input(form, uploads)
+        )
     except DomainError as exc:
         form.add_error(None, exc.message)
         return exc.status
@@ -153,8 +188,9 @@ def notice_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, "修改已保存。")
             return redirect("bulletins:notice", pk=saved.pk)
         status = saved
-    return render(request, "bulletins/pages/notice_form.html",
-                  {"form": form, "notice": notice}, status=status)
+    return render(
+        request, "bulletins/pages/notice_form.html", {"form": form, "notice": notice}, status=status
+    )
 
 
 # --- detail and actions --------------------------------------------------------------------
@@ -172,7 +208,9 @@ def _detail_context(request: AuthedRequest, notice: Notice, **extra: Any) -> dic
         "audience_groups": list(notice.audience_groups.all()),
         "may_edit": drafter and notice.editable,
         "may_recall": drafter and notice.status == Status.SUBMITTED,
-        "may_review": own and is_leader(user) and notice.status == Status.SUBMITTED
+        "may_review": own
+        and is_leader(user)
+        and notice.status == Status.SUBMITTED
         and notice.drafted_by_id != user.pk,
         "may_withdraw": is_city_admin(user) and notice.status == Status.PUBLISHED,
         "may_see_reads": published and (is_manager(user) or is_city_admin(user)),
@@ -186,8 +224,7 @@ def _detail_context(request: AuthedRequest, notice: Notice, **extra: Any) -> dic
 def notice_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_get(viewer=request.user, pk=pk)
     services.notice_mark_read(viewer=request.user, notice=notice)
-    return render(request, "bulletins/pages/notice_detail.html",
-                  _detail_context(request, notice))
+    return render(request, "bulletins/pages/notice_detail.html", _detail_context(request, notice))
 
 
 def _refused(request: AuthedRequest, pk: int, exc: DomainError, **forms: Any) -> HttpResponse:
@@ -246,8 +283,9 @@ def notice_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise DomainError("请填写撤下原因（不超过 1000 字）。")
-        services.notice_withdraw(actor=request.user, notice=notice,
-                                 reason=form.cleaned_data["reason"])
+        services.notice_withdraw(
+            actor=request.user, notice=notice, reason=form.cleaned_data["reason"]
+        )
     except DomainError as exc:
         return _refused(request, pk, exc, withdraw_form=form)
     messages.success(request, "已撤下该通知，并通知了发布单位。")
@@ -263,6 +301,7 @@ def notice_reads(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def notice_attachment(request: AuthedRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    found = selectors.notice_attachment_get(viewer=request.user, notice_pk=pk,
-                                            attachment_pk=attachment_pk)
+    found = selectors.notice_attachment_get(
+        viewer=request.user, notice_pk=pk, attachment_pk=attachment_pk
+    )
     return attachment_response(found)

@@ -40,10 +40,17 @@ def _clean(form: Any) -> dict[str, Any]:
 def reports(request: AuthedRequest) -> HttpResponse:
     form = ReportFilterForm(request.GET or None)
     f = _clean(form)
-    rows = selectors.reports_sent(viewer=request.user, status=f.get("status", ""),
-                                  category=f.get("category", ""), q=f.get("q", ""))
-    return render(request, "bulletins/pages/reports.html", {
-        "form": form, "may_submit": is_editor(request.user), **paged(request, rows)})
+    rows = selectors.reports_sent(
+        viewer=request.user,
+        status=f.get("status", ""),
+        category=f.get("category", ""),
+        q=f.get("q", ""),
+    )
+    return render(
+        request,
+        "bulletins/pages/reports.html",
+        {"form": form, "may_submit": is_editor(request.user), **paged(request, rows)},
+    )
 
 
 @login_required
@@ -51,25 +58,34 @@ def reports_inbox(request: AuthedRequest) -> HttpResponse:
     # Without filters the page opens on what waits for handling.
     form = ReportFilterForm(request.GET or {"status": Status.SUBMITTED})
     f = _clean(form)
-    rows = selectors.reports_received(viewer=request.user, status=f.get("status", ""),
-                                      category=f.get("category", ""), q=f.get("q", ""))
-    return render(request, "bulletins/pages/reports_inbox.html", {"form": form,
-                                                                   **paged(request, rows)})
+    rows = selectors.reports_received(
+        viewer=request.user,
+        status=f.get("status", ""),
+        category=f.get("category", ""),
+        q=f.get("q", ""),
+    )
+    return render(
+        request, "bulletins/pages/reports_inbox.html", {"form": form, **paged(request, rows)}
+    )
 
 
 def _report_input(form: ReportForm, uploads: list[Any]) -> services.ReportInput:
     d = form.cleaned_data
     return services.ReportInput(
-        title=d["title"], body=d["body"], category=d["category"], receiver=d.get("receiver"),
-        attachments=uploads, drop_attachment_ids=[int(i) for i in d.get("drop_attachments", [])])
+        title=d["title"],
+        body=d["body"],
+        category=d["category"],
+        receiver=d.get("receiver"),
+        attachments=uploads,
+        drop_attachment_ids=[int(i) for i in d.get("drop_attachments", [])],
+    )
 
 
 def _send(request: AuthedRequest, form: ReportForm, service: Any, **kwargs: Any) -> Any:
     """The saved report, or the HTTP status to re-render the form with (errors on it)."""
     if not form.is_valid():
         return 400
-    uploads = ingest_form_files(form, "attachments", actor=request.user,
-                                purpose="bulletins.report")
+    uploads = ingest_form_files(form, "attachments", actor=request.user, purpose="bulletins.report")
     if uploads is None:
         return 400
     try:
@@ -93,8 +109,12 @@ def report_new(request: AuthedRequest) -> HttpResponse:
             messages.success(request, "信息已报送，等待接收单位处理。")
             return redirect("bulletins:report", pk=saved.pk)
         status = saved
-    return render(request, "bulletins/pages/report_form.html",
-                  {"form": form, "no_receivers": not receivers.exists()}, status=status)
+    return render(
+        request,
+        "bulletins/pages/report_form.html",
+        {"form": form, "no_receivers": not receivers.exists()},
+        status=status,
+    )
 
 
 @login_required
@@ -112,8 +132,9 @@ def report_resubmit(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, "修改后的信息已重新报送。")
             return redirect("bulletins:report", pk=saved.pk)
         status = saved
-    return render(request, "bulletins/pages/report_form.html",
-                  {"form": form, "previous": old}, status=status)
+    return render(
+        request, "bulletins/pages/report_form.html", {"form": form, "previous": old}, status=status
+    )
 
 
 def _detail_context(request: AuthedRequest, report: InfoReport, **extra: Any) -> dict[str, Any]:
@@ -123,7 +144,8 @@ def _detail_context(request: AuthedRequest, report: InfoReport, **extra: Any) ->
         "report": report,
         "versions": selectors.report_versions(report=report),
         "attachments": selectors.report_attachments(report=report),
-        "may_handle": report.receiver_id == user.unit_id and is_editor(user)
+        "may_handle": report.receiver_id == user.unit_id
+        and is_editor(user)
         and report.status == Status.SUBMITTED,
         "may_withdraw": sender and report.status == Status.SUBMITTED,
         "may_resubmit": sender and report.status == Status.RETURNED,
@@ -137,18 +159,20 @@ def _detail_context(request: AuthedRequest, report: InfoReport, **extra: Any) ->
 @login_required
 def report_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     report = selectors.report_get(viewer=request.user, pk=pk)
-    return render(request, "bulletins/pages/report_detail.html",
-                  _detail_context(request, report))
+    return render(request, "bulletins/pages/report_detail.html", _detail_context(request, report))
 
 
-def _decision(request: AuthedRequest, pk: int, form_class: Any, key: str, service: Any,
-              done: str) -> HttpResponse:
+def _decision(
+    request: AuthedRequest, pk: int, form_class: Any, key: str, service: Any, done: str
+) -> HttpResponse:
     report = selectors.report_get(viewer=request.user, pk=pk)
     form = form_class(request.POST)
     try:
         if not form.is_valid():
-            raise DomainError("请按提示填写：" + "；".join(
-                str(e) for errors in form.errors.values() for e in errors))
+            raise DomainError(
+                "请按提示填写："
+                + "；".join(str(e) for errors in form.errors.values() for e in errors)
+            )
         service(actor=request.user, report=report, **form.cleaned_data)
     except DomainError as exc:
         report = selectors.report_get(viewer=request.user, pk=pk)
@@ -167,15 +191,17 @@ def report_adopt(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_return(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _decision(request, pk, ReturnForm, "return_form", services.report_return,
-                     "已退回报送单位修改。")
+    return _decision(
+        request, pk, ReturnForm, "return_form", services.report_return, "已退回报送单位修改。"
+    )
 
 
 @login_required
 @require_POST
 def report_decline(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _decision(request, pk, DeclineForm, "decline_form", services.report_decline,
-                     "已标记为不采用。")
+    return _decision(
+        request, pk, DeclineForm, "decline_form", services.report_decline, "已标记为不采用。"
+    )
 
 
 @login_required
@@ -194,8 +220,9 @@ def report_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report_attachment(request: AuthedRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    found = selectors.report_attachment_get(viewer=request.user, report_pk=pk,
-                                            attachment_pk=attachment_pk)
+    found = selectors.report_attachment_get(
+        viewer=request.user, report_pk=pk, attachment_pk=attachment_pk
+    )
     return attachment_response(found)
 
 
@@ -214,8 +241,11 @@ def _stats_args(form: StatsForm) -> dict[str, Any]:
     if not form.is_valid():
         raise DomainError("请填写正确的开始日期和结束日期（格式：2026-01-31）。")
     d = form.cleaned_data
-    return {"date_from": d["date_from"], "date_to": d["date_to"],
-            "receiver_id": getattr(d.get("receiver"), "pk", None)}
+    return {
+        "date_from": d["date_from"],
+        "date_to": d["date_to"],
+        "receiver_id": getattr(d.get("receiver"), "pk", None),
+    }
 
 
 @login_required
@@ -229,8 +259,12 @@ def report_stats(request: AuthedRequest) -> HttpResponse:
             raise
         error, status = exc.message, exc.status
     query = request.GET.urlencode()
-    return render(request, "bulletins/pages/report_stats.html",
-                  {"form": form, "stats": stats, "error": error, "query": query}, status=status)
+    return render(
+        request,
+        "bulletins/pages/report_stats.html",
+        {"form": form, "stats": stats, "error": error, "query": query},
+        status=status,
+    )
 
 
 @login_required
@@ -253,8 +287,9 @@ def receivers(request: AuthedRequest) -> HttpResponse:
         if form.is_valid():
             d = form.cleaned_data
             try:
-                services.receiver_set(actor=request.user, unit=d["unit"], active=d["active"],
-                                      note=d["note"])
+                services.receiver_set(
+                    actor=request.user, unit=d["unit"], active=d["active"], note=d["note"]
+                )
             except DomainError as exc:
                 form.add_error(None, exc.message)
                 status = exc.status
@@ -263,5 +298,6 @@ def receivers(request: AuthedRequest) -> HttpResponse:
                 return redirect("bulletins:receivers")
         else:
             status = 400
-    return render(request, "bulletins/pages/receivers.html", {"form": form, "rows": rows},
-                  status=status)
+    return render(
+        request, "bulletins/pages/receivers.html", {"form": form, "rows": rows}, status=status
+    )

@@ -50,15 +50,21 @@ def test_an_unshared_mobile_is_never_shown_nor_searchable(book, login):
     assert rows["艾文书"]["shared_mobile"] == SHARED and rows["艾科员"]["shared_mobile"] == ""
     assert all("mobile" not in row for row in rows.values())
     client = login(book.b_staff)
-    for url in (reverse("directory:index"), reverse("directory:unit", args=[book.a.pk]),
-                reverse("directory:index") + "?q=艾科员"):
+    for url in (
+        reverse("directory:index"),
+        reverse("directory:unit", args=[book.a.pk]),
+        reverse("directory:index") + "?q=艾科员",
+    ):
         page = client.get(url)
         assert page.status_code == 200 and HIDDEN not in page.text
     assert SHARED in client.get(reverse("directory:index") + "?q=艾文书").text
     hidden_search = client.get(reverse("directory:index"), {"q": HIDDEN})
     assert "艾科员" not in hidden_search.text.split("<main")[1]
-    for url in ("/api/v1/directory/people", f"/api/v1/directory/units/{book.a.pk}",
-                f"/api/v1/directory/people?q={HIDDEN}"):
+    for url in (
+        "/api/v1/directory/people",
+        f"/api/v1/directory/units/{book.a.pk}",
+        f"/api/v1/directory/people?q={HIDDEN}",
+    ):
         response = client.get(url)
         assert response.status_code == 200 and HIDDEN not in response.text
     people = client.get("/api/v1/directory/people", {"unit_id": book.a.pk}).json()["items"]
@@ -86,8 +92,9 @@ def test_the_unit_card_groups_people_by_department(book, login):
 
 def test_search_filters_by_unit_and_department_on_the_page(book, login):
     office = Department.objects.get(name="综合科")
-    page = login(book.b_staff).get(reverse("directory:index"),
-                                   {"unit": book.a.pk, "department": office.pk})
+    page = login(book.b_staff).get(
+        reverse("directory:index"), {"unit": book.a.pk, "department": office.pk}
+    )
     body = page.text.split("<main")[1]
     assert "艾文书" in body and "艾科员" in body and "艾局长" not in body
     assert page.status_code == 200

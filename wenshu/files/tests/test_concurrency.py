@@ -12,8 +12,11 @@ from wenshu.files.models import StoredFile, Upload
 from wenshu.files.services import file_ingest
 from wenshu.files.tests.samples import stored_paths
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True),
-              pytest.mark.usefixtures("clamd_socket")]
+pytestmark = [
+    pytest.mark.postgres_only,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("clamd_socket"),
+]
 
 
 @pytest.fixture(autouse=True)

@@ -33,7 +33,8 @@ def test_the_field_refuses_a_file_over_its_limit_and_keeps_the_form():
     assert not form.is_valid()
     assert form.errors["attachment"][0] == (
         "附件“大.txt”大小约 2 KB，超过了单个文件 1 KB 的上限，已拒绝上传，未保存任何内容。"
-        "请压缩或拆分后再上传。")
+        "请压缩或拆分后再上传。"
+    )
     assert form["subject"].value() == "关于开会"
 
 
@@ -63,8 +64,9 @@ def test_ingest_form_files_puts_a_virus_on_the_field(city):
 
 
 def test_a_multi_field_takes_several_files_or_none(city):
-    files = MultiValueDict({"attachments": [SimpleUploadedFile("一.txt", b"1"),
-                                            SimpleUploadedFile("二.txt", b"2")]})
+    files = MultiValueDict(
+        {"attachments": [SimpleUploadedFile("一.txt", b"1"), SimpleUploadedFile("二.txt", b"2")]}
+    )
     form = MailForm({"subject": "s"}, files)
     assert form.is_valid()
     uploads = ingest_form_files(form, "attachments", actor=city.a_clerk)

@@ -36,8 +36,12 @@ def refusals():
 
 def test_it_stores_a_clean_docx_under_its_sm3_name(city, media):
     data = make_docx("关于做好年度预算编制工作的通知")
-    upload = file_ingest(actor=city.a_clerk, name="预算通知.docx", data_or_fileobj=data,
-                         purpose="documents.attachment")
+    upload = file_ingest(
+        actor=city.a_clerk,
+        name="预算通知.docx",
+        data_or_fileobj=data,
+        purpose="documents.attachment",
+    )
     stored = upload.stored_file
     digest = sm3_hex(data)
     assert (upload.name, upload.uploaded_by, upload.unit) == ("预算通知.docx", city.a_clerk, city.a)
@@ -69,7 +73,8 @@ def test_it_refuses_an_infected_attachment_and_stores_nothing(city, media):
         file_ingest(actor=city.a_clerk, name="x.docx", data_or_fileobj=infected_docx())
     assert refused.value.code == "virus_found"
     assert refused.value.message == (
-        "附件“x.docx”检测到病毒（Eicar-Test-Signature.UNOFFICIAL），已拒绝上传，未保存任何内容。")
+        "附件“x.docx”检测到病毒（Eicar-Test-Signature.UNOFFICIAL），已拒绝上传，未保存任何内容。"
+    )
     assert_nothing_stored(media)
     assert refusals().get().details["reason"] == "virus_found"
     alert = SecurityAlert.objects.get(kind="upload_infected")
@@ -90,15 +95,17 @@ def test_it_refuses_every_upload_while_the_scanner_is_down(city, media, settings
         file_ingest(actor=city.a_clerk, name="正常.txt", data_or_fileobj="正常内容".encode())
     assert refused.value.message == SCANNER_DOWN
     assert refused.value.message == (
-        "病毒扫描服务暂不可用，为安全起见未接收该文件，请稍后再试或联系系统管理员。")
+        "病毒扫描服务暂不可用，为安全起见未接收该文件，请稍后再试或联系系统管理员。"
+    )
     assert_nothing_stored(media)
     assert SecurityAlert.objects.filter(kind="virus_scanner_unavailable").count() == 1
 
 
 def test_it_refuses_a_file_over_the_limit_naming_the_limit(city, media):
     with pytest.raises(TooLarge) as refused:
-        file_ingest(actor=city.a_clerk, name="大文件.txt", data_or_fileobj=b"a" * (MB + 1),
-                    max_bytes=MB)
+        file_ingest(
+            actor=city.a_clerk, name="大文件.txt", data_or_fileobj=b"a" * (MB + 1), max_bytes=MB
+        )
     assert "1 MB 的上限" in refused.value.message and "大文件.txt" in refused.value.message
     assert refused.value.status == 413
     assert_nothing_stored(media)
@@ -109,8 +116,9 @@ def test_the_site_limit_applies_by_default_and_cannot_be_raised(city, settings):
     with pytest.raises(TooLarge, match="2 MB 的上限"):
         file_ingest(actor=city.a_clerk, name="a.txt", data_or_fileobj=b"a" * (2 * MB + 1))
     with pytest.raises(TooLarge, match="2 MB 的上限"):
-        file_ingest(actor=city.a_clerk, name="a.txt", data_or_fileobj=b"a" * (2 * MB + 1),
-                    max_bytes=10 * MB)
+        file_ingest(
+            actor=city.a_clerk, name="a.txt", data_or_fileobj=b"a" * (2 * MB + 1), max_bytes=10 * MB
+        )
 
 
 class Unreadable:
@@ -155,10 +163,15 @@ def test_it_refuses_programs_scripts_and_pages(city, media, name, data):
 
 def test_it_refuses_a_type_this_module_does_not_take(city, media):
     with pytest.raises(DomainError) as refused:
-        file_ingest(actor=city.a_clerk, name="名单.txt", data_or_fileobj="名单".encode(),
-                    allowed_types={"docx", ".PDF"})
+        file_ingest(
+            actor=city.a_clerk,
+            name="名单.txt",
+            data_or_fileobj="名单".encode(),
+            allowed_types={"docx", ".PDF"},
+        )
     assert refused.value.message == (
-        "此处不能上传“.txt”类型的文件（附件“名单.txt”）。允许的类型：.docx、.pdf。")
+        "此处不能上传“.txt”类型的文件（附件“名单.txt”）。允许的类型：.docx、.pdf。"
+    )
     assert_nothing_stored(media)
 
 
@@ -184,20 +197,26 @@ def test_it_refuses_a_classification_marking_in_the_text(city, media):
 
 def test_it_refuses_a_classification_marking_in_the_file_name(city, media):
     with pytest.raises(DomainError, match=re.escape("位于文件名“秘密★关于人事的报告.txt”")):
-        file_ingest(actor=city.a_clerk, name="秘密★关于人事的报告.txt",
-                    data_or_fileobj="正文".encode())
+        file_ingest(
+            actor=city.a_clerk, name="秘密★关于人事的报告.txt", data_or_fileobj="正文".encode()
+        )
     assert_nothing_stored(media)
 
 
 def test_the_marking_guard_can_be_left_to_the_caller(city):
-    upload = file_ingest(actor=city.a_clerk, name="培训材料.txt", check_classification=False,
-                         data_or_fileobj="示例：密级标志写作“秘密★1年”".encode())
+    upload = file_ingest(
+        actor=city.a_clerk,
+        name="培训材料.txt",
+        check_classification=False,
+        data_or_fileobj="示例：密级标志写作“秘密★1年”".encode(),
+    )
     assert "秘密★1年" in upload.stored_file.text
 
 
 def test_it_takes_a_django_uploaded_file_and_cleans_its_name(city):
-    uploaded = SimpleUploadedFile("../../etc/预算\x00表.csv", "单位,金额\n".encode(),
-                                  content_type="application/x-msdownload")
+    uploaded = SimpleUploadedFile(
+        "../../etc/预算\x00表.csv", "单位,金额\n".encode(), content_type="application/x-msdownload"
+    )
     upload = file_ingest(actor=city.a_clerk, name=uploaded.name, data_or_fileobj=uploaded)
     assert upload.name == "预算_表.csv"
     assert upload.stored_file.content_type == "text/csv"  # from the bytes, not from the client
@@ -236,8 +255,13 @@ def test_a_damaged_copy_in_storage_is_repaired_by_the_next_upload(city, media):
 
 @pytest.mark.parametrize(
     ("size", "text"),
-    [(50 * MB, "50 MB"), (50 * MB + 1, "50.1 MB"), (MB + MB // 5, "1.2 MB"), (1, "1 KB"),
-     (300 * 1024, "300 KB")],
+    [
+        (50 * MB, "50 MB"),
+        (50 * MB + 1, "50.1 MB"),
+        (MB + MB // 5, "1.2 MB"),
+        (1, "1 KB"),
+        (300 * 1024, "300 KB"),
+    ],
 )
 def test_sizes_are_named_rounded_up(size, text):
     assert size_text(size) == text

@@ -16,8 +16,11 @@ TAMPERED = "文件内容与登记的校验值不符（可能已被改动），�
 
 @pytest.fixture
 def upload(city):
-    return file_ingest(actor=city.a_clerk, name="关于 2026 年预算的报告.txt",
-                       data_or_fileobj="预算报告正文".encode())
+    return file_ingest(
+        actor=city.a_clerk,
+        name="关于 2026 年预算的报告.txt",
+        data_or_fileobj="预算报告正文".encode(),
+    )
 
 
 def test_it_returns_the_stored_bytes(upload):
@@ -63,7 +66,8 @@ def test_the_download_response_names_the_file_and_its_sniffed_type(upload):
 
 def test_only_pdf_and_pictures_open_in_the_browser(upload):
     assert download_response(upload=upload, inline=True)["Content-Disposition"].startswith(
-        "attachment")
+        "attachment"
+    )
 
 
 def test_the_download_response_refuses_a_changed_file(upload, media):

@@ -31,8 +31,9 @@ def person_text(person: User | None) -> str:
 
 def lock_item(item: Item) -> Item:
     """The item's row, locked until the transaction ends (the caller is inside atomic)."""
-    locked = (Item.objects.select_for_update().select_related("unit", "folder")
-              .filter(pk=item.pk).first())
+    locked = (
+        Item.objects.select_for_update().select_related("unit", "folder").filter(pk=item.pk).first()
+    )
     if locked is None:
         raise NotFound(ITEM_GONE)
     return locked
@@ -62,6 +63,8 @@ def require_live(item: Item) -> None:
 def held_by_other(item: Item) -> str:
     """The refusal naming who holds the lock and since when."""
     holder = item.checked_out_by
-    return (f"该文档已由{person_text(holder)}于{local_text(item.checked_out_at)}签出，"
-            "签入前只有签出人可以上传新版本或签出。请联系签出人签入，"
-            "或请本单位文档管理员解除签出。")
+    return (
+        f"该文档已由{person_text(holder)}于{local_text(item.checked_out_at)}签出，"
+        "签入前只有签出人可以上传新版本或签出。请联系签出人签入，"
+        "或请本单位文档管理员解除签出。"
+    )

@@ -20,8 +20,10 @@ if TYPE_CHECKING:
 else:
     User = Any
 
-DUTY = ("文档管理员对本单位文档资料的保密性、正确性、完整性和发布范围负责，"
-        "不得将涉密信息、带毒文档录入系统（《办公自动化管理办法》第四十四条）。")
+DUTY = (
+    "文档管理员对本单位文档资料的保密性、正确性、完整性和发布范围负责，"
+    "不得将涉密信息、带毒文档录入系统（《办公自动化管理办法》第四十四条）。"
+)
 
 
 def _require_unit_admin(actor: User) -> None:
@@ -39,13 +41,24 @@ def library_admin_assign(*, actor: User, person: User) -> LibraryAdmin:
         raise Conflict(f"{person.display_name}已是本单位文档管理员。")
     try:
         with transaction.atomic():
-            assignment = LibraryAdmin.objects.create(unit_id=actor.unit_id, person=person,
-                                                     assigned_by=actor)
-            audit_record(actor=actor, action="library.admin_assigned", target=person,
-                         unit=actor.unit, details={"person": person.pk})
-            notify_send(recipients=[person], title="您已被指定为本单位文档管理员",
-                        body=f"{actor.display_name}指定您为{actor.unit.short_name}的文档管理员。"
-                             + DUTY, link=reverse("library:home"), sms=False, kind="library.admin")
+            assignment = LibraryAdmin.objects.create(
+                unit_id=actor.unit_id, person=person, assigned_by=actor
+            )
+            audit_record(
+                actor=actor,
+                action="library.admin_assigned",
+                target=person,
+                unit=actor.unit,
+                details={"person": person.pk},
+            )
+            notify_send(
+                recipients=[person],
+                title="您已被指定为本单位文档管理员",
+                body=f"{actor.display_name}指定您为{actor.unit.short_name}的文档管理员。" + DUTY,
+                link=reverse("library:home"),
+                sms=False,
+                kind="library.admin",
+            )
     except IntegrityError:
         raise Conflict(f"{person.display_name}已是本单位文档管理员。") from None
     access.forget(person)
@@ -61,9 +74,19 @@ def library_admin_remove(*, actor: User, assignment: LibraryAdmin) -> None:
         deleted, _ = LibraryAdmin.objects.filter(pk=assignment.pk).delete()
         if not deleted:
             return  # removed a moment ago
-        audit_record(actor=actor, action="library.admin_removed", target=person,
-                     unit=actor.unit, details={"person": person.pk})
-        notify_send(recipients=[person], title="您的文档管理员职责已撤销",
-                    body=f"{actor.display_name}撤销了您在{actor.unit.short_name}的文档管理员职责。",
-                    link=reverse("library:home"), sms=False, kind="library.admin")
+        audit_record(
+            actor=actor,
+            action="library.admin_removed",
+            target=person,
+            unit=actor.unit,
+            details={"person": person.pk},
+        )
+        notify_send(
+            recipients=[person],
+            title="您的文档管理员职责已撤销",
+            body=f"{actor.display_name}撤销了您在{actor.unit.short_name}的文档管理员职责。",
+            link=reverse("library:home"),
+            sms=False,
+            kind="library.admin",
+        )
     access.forget(person)

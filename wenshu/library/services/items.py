@@ -45,8 +45,10 @@ if TYPE_CHECKING:
 else:
     User = Any
 
-NO_WRITE = ("您对该文档只有查看权限，不能签出或上传新版本。"
-            "如需修改，请联系文档上传人或文档管理员给您“可编辑”共享。")
+NO_WRITE = (
+    "您对该文档只有查看权限，不能签出或上传新版本。"
+    "如需修改，请联系文档上传人或文档管理员给您“可编辑”共享。"
+)
 NOT_CHECKED_OUT = "该文档当前未签出。页面可能已过期，请刷新后查看。"
 
 
@@ -66,12 +68,20 @@ def _check_upload(actor: User, upload: Upload) -> None:
 
 
 def _move_lock(item: Item, target: str) -> None:
-    check_transition(LOCK_TRANSITIONS, dict(LockState.choices), item.lock_state, target,
-                     "该文档的签出状态")
+    check_transition(
+        LOCK_TRANSITIONS, dict(LockState.choices), item.lock_state, target, "该文档的签出状态"
+    )
 
 
-def library_item_create(*, actor: User, folder: Folder, upload: Upload, title: str = "",
-                        description: str = "", note: str = "") -> Item:
+def library_item_create(
+    *,
+    actor: User,
+    folder: Folder,
+    upload: Upload,
+    title: str = "",
+    description: str = "",
+    note: str = "",
+) -> Item:
     """File an uploaded document in a folder as version 1. A unit folder's items start with
     the folder's default publishing scope; a personal item is its owner's alone."""
     if not access.folder_visible(actor, folder):
@@ -84,17 +94,40 @@ def library_item_create(*, actor: User, folder: Folder, upload: Upload, title: s
     personal = folder.kind == FolderKind.PERSONAL
     with transaction.atomic():
         item = Item.objects.create(
-            folder=folder, kind=folder.kind, unit_id=folder.unit_id, owner=actor,
-            department_id=actor.department_id, title=title, description=description.strip(),
+            folder=folder,
+            kind=folder.kind,
+            unit_id=folder.unit_id,
+            owner=actor,
+            department_id=actor.department_id,
+            title=title,
+            description=description.strip(),
             scope=Scope.PRIVATE if personal else folder.default_scope,
-            created_at=now, updated_at=now)
-        version = Version.objects.create(item=item, number=1, upload=upload, created_by=actor,
-                                         created_at=now, note=note.strip()[:300])
+            created_at=now,
+            updated_at=now,
+        )
+        version = Version.objects.create(
+            item=item,
+            number=1,
+            upload=upload,
+            created_by=actor,
+            created_at=now,
+            note=note.strip()[:300],
+        )
         item.current_version = version
         item.save(update_fields=["current_version"])
-        audit_record(actor=actor, action="library.item_created", target=item, unit=item.unit,
-                     details={"folder": folder.pk, "title": title, "scope": item.scope,
-                              "upload": upload.pk, "sm3": upload.stored_file.sm3})
+        audit_record(
+            actor=actor,
+            action="library.item_created",
+            target=item,
+            unit=item.unit,
+            details={
+                "folder": folder.pk,
+                "title": title,
+                "scope": item.scope,
+                "upload": upload.pk,
+                "sm3": upload.stored_file.sm3,
+            },
+        )
     return item
 
 
@@ -109,8 +142,13 @@ def library_item_update(*, actor: User, item: Item, title: str, description: str
         locked.description = description.strip()
         locked.updated_at = timezone.now()
         locked.save(update_fields=["title", "description", "updated_at"])
-        audit_record(actor=actor, action="library.item_updated", target=locked,
-                     unit=locked.unit, details={"before": before, "title": locked.title})
+        audit_record(
+            actor=actor,
+            action="library.item_updated",
+            target=locked,
+            unit=locked.unit,
+            details={"before": before, "title": locked.title},
+        )
     return locked
 
 
@@ -118,14 +156,30 @@ def _add_version(*, actor: User, item: Item, upload: Upload, note: str) -> Versi
     """The next version under the item's row lock (the caller holds it)."""
     number = (item.current_version.number if item.current_version else 0) + 1
     now = timezone.now()
-    version = Version.objects.create(item=item, number=number, upload=upload, created_by=actor,
-                                     created_at=now, note=(note or "").strip()[:300])
+    version = Version.objects.create(
+        item=item,
+        number=number,
+        upload=upload,
+        created_by=actor,
+        created_at=now,
+        note=(note or "").strip()[:300],
+    )
     item.current_version = version
     item.updated_at = now
     item.save(update_fields=["current_version", "updated_at"])
-    audit_record(actor=actor, action="library.version_added", target=item, unit=item.unit,
-                 details={"number": number, "upload": upload.pk, "name": upload.name,
-                          "sm3": upload.stored_file.sm3, "note": version.note})
+    audit_record(
+        actor=actor,
+        action="library.version_added",
+        target=item,
+        unit=item.unit,
+        details={
+            "number": number,
+            "upload": upload.pk,
+            "name": upload.name,
+            "sm3": upload.stored_file.sm3,
+            "note": version.note,
+        },
+    )
     return version
 
 
@@ -138,8 +192,9 @@ def library_version_precheck(*, actor: User, item: Item) -> None:
         raise Conflict(held_by_other(item))
 
 
-def library_version_add(*, actor: User, item: Item, upload: Upload, note: str = "",
-                        base_version: int | None = None) -> Version:
+def library_version_add(
+    *, actor: User, item: Item, upload: Upload, note: str = "", base_version: int | None = None
+) -> Version:
     """Upload a new version. While the item is checked out only its holder may; when
     ``base_version`` (the version the person's page showed) is no longer current, the upload
     is refused so nobody overwrites a version they have not seen."""
@@ -155,7 +210,8 @@ def library_version_add(*, actor: User, item: Item, upload: Upload, note: str = 
             raise Conflict(
                 f"该文档已有新的第 {current.number} 版（{person_text(current.created_by)}"
                 f"于{local_text(current.created_at)}上传），您看到的是第 {base_version} 版。"
-                "请刷新页面，下载最新版本核对后再上传。")
+                "请刷新页面，下载最新版本核对后再上传。"
+            )
         return _add_version(actor=actor, item=locked, upload=upload, note=note)
 
 
@@ -164,25 +220,32 @@ def library_item_checkout(*, actor: User, item: Item) -> Item:
     require_level(actor, item, access.Level.WRITE, NO_WRITE)
     now = timezone.now()
     with transaction.atomic():
-        claimed = Item.objects.filter(pk=item.pk, status=ItemStatus.LIVE,
-                                      checked_out_by__isnull=True).update(
-            checked_out_by=actor, checked_out_at=now)
+        claimed = Item.objects.filter(
+            pk=item.pk, status=ItemStatus.LIVE, checked_out_by__isnull=True
+        ).update(checked_out_by=actor, checked_out_at=now)
         locked = lock_item(item)
         if not claimed:
             require_live(locked)
             if locked.checked_out_by_id == actor.pk:
                 raise Conflict(
-                    f"您已于{local_text(locked.checked_out_at)}签出该文档，无需重复签出。")
+                    f"您已于{local_text(locked.checked_out_at)}签出该文档，无需重复签出。"
+                )
             if locked.checked_out_by_id:
                 raise Conflict(held_by_other(locked))
             _move_lock(locked, LockState.CHECKED_OUT)  # the table names any other state
-        audit_record(actor=actor, action="library.checked_out", target=locked,
-                     unit=locked.unit, details={"at": now.isoformat()})
+        audit_record(
+            actor=actor,
+            action="library.checked_out",
+            target=locked,
+            unit=locked.unit,
+            details={"at": now.isoformat()},
+        )
     return locked
 
 
-def library_item_checkin(*, actor: User, item: Item, upload: Upload | None = None,
-                         note: str = "") -> Item:
+def library_item_checkin(
+    *, actor: User, item: Item, upload: Upload | None = None, note: str = ""
+) -> Item:
     """Release the actor's lock, optionally with the edited file as a new version."""
     if upload is not None:
         _check_upload(actor, upload)
@@ -195,15 +258,23 @@ def library_item_checkin(*, actor: User, item: Item, upload: Upload | None = Non
         _move_lock(locked, LockState.AVAILABLE)
         if locked.checked_out_by_id != actor.pk:
             raise Conflict(
-                f"该文档由{person_text(locked.checked_out_by)}签出，只有签出人可以签入。")
+                f"该文档由{person_text(locked.checked_out_by)}签出，只有签出人可以签入。"
+            )
         if upload is not None:
             _add_version(actor=actor, item=locked, upload=upload, note=note)
         since = locked.checked_out_at
         locked.checked_out_by, locked.checked_out_at = None, None
         locked.save(update_fields=["checked_out_by", "checked_out_at"])
-        audit_record(actor=actor, action="library.checked_in", target=locked, unit=locked.unit,
-                     details={"since": since.isoformat() if since else "",
-                              "new_version": upload is not None})
+        audit_record(
+            actor=actor,
+            action="library.checked_in",
+            target=locked,
+            unit=locked.unit,
+            details={
+                "since": since.isoformat() if since else "",
+                "new_version": upload is not None,
+            },
+        )
     return locked
 
 
@@ -226,16 +297,29 @@ def library_lock_break(*, actor: User, item: Item, reason: str) -> Item:
         assert holder is not None  # checked out, see above
         locked.checked_out_by, locked.checked_out_at = None, None
         locked.save(update_fields=["checked_out_by", "checked_out_at"])
-        audit_record(actor=actor, action="library.lock_broken", target=locked, unit=locked.unit,
-                     details={"holder": holder.pk, "holder_name": holder.display_name,
-                              "since": since.isoformat() if since else "", "reason": reason})
+        audit_record(
+            actor=actor,
+            action="library.lock_broken",
+            target=locked,
+            unit=locked.unit,
+            details={
+                "holder": holder.pk,
+                "holder_name": holder.display_name,
+                "since": since.isoformat() if since else "",
+                "reason": reason,
+            },
+        )
         if holder.pk != actor.pk:
-            notify_send(recipients=[holder], title="您签出的文档已被解除签出",
-                        body=f"《{locked.title}》（自{local_text(since)}起由您签出）已被"
-                             f"{actor.display_name}解除签出，原因：{reason}。"
-                             "您未上传的修改请重新签出后再上传。",
-                        link=reverse("library:item", args=[locked.pk]),
-                        sms=False, kind="library.lock")
+            notify_send(
+                recipients=[holder],
+                title="您签出的文档已被解除签出",
+                body=f"《{locked.title}》（自{local_text(since)}起由您签出）已被"
+                f"{actor.display_name}解除签出，原因：{reason}。"
+                "您未上传的修改请重新签出后再上传。",
+                link=reverse("library:item", args=[locked.pk]),
+                sms=False,
+                kind="library.lock",
+            )
     return locked
 
 
@@ -244,6 +328,14 @@ def library_download_record(*, actor: User, item: Item, version: Version) -> Non
     if access.item_level(actor, item) < access.Level.READ:
         raise NotFound("找不到该文档，或您无权查看。")
     with transaction.atomic():
-        audit_record(actor=actor, action="library.downloaded", target=item, unit=item.unit,
-                     details={"number": version.number, "upload": version.upload_id,
-                              "sm3": version.upload.stored_file.sm3})
+        audit_record(
+            actor=actor,
+            action="library.downloaded",
+            target=item,
+            unit=item.unit,
+            details={
+                "number": version.number,
+                "upload": version.upload_id,
+                "sm3": version.upload.stored_file.sm3,
+            },
+        )

@@ -52,33 +52,55 @@ def _bump(item: Item) -> None:
     item.save(update_fields=["updated_at"])
 
 
-def library_share_set(*, actor: User, item: Item, access_level: str,
-                      person: User | None = None, unit: Unit | None = None) -> Share:
+def library_share_set(
+    *,
+    actor: User,
+    item: Item,
+    access_level: str,
+    person: User | None = None,
+    unit: Unit | None = None,
+) -> Share:
     """Share with a person or a unit (or change an existing share's access)."""
     if access_level not in Access.values:
         raise DomainError("请选择共享权限：只读或可编辑。")
     require_level(actor, item, access.Level.MANAGE, NO_MANAGE)
     target_unit_id = _check_target(actor, item, person, unit)
     if target_unit_id != item.unit_id and not access.may_share_outside_unit(actor, item):
-        raise Forbidden("本单位文档共享到外单位须由本单位文档管理员决定"
-                        "（文档管理员对发布范围负责），请联系文档管理员办理。")
+        raise Forbidden(
+            "本单位文档共享到外单位须由本单位文档管理员决定"
+            "（文档管理员对发布范围负责），请联系文档管理员办理。"
+        )
     with transaction.atomic():
         locked = lock_item(item)
         require_live(locked)
         target = {"person": person} if person is not None else {"unit": unit}
         share, created = Share.objects.update_or_create(
-            item=locked, **target, defaults={"access": access_level, "created_by": actor})
+            item=locked, **target, defaults={"access": access_level, "created_by": actor}
+        )
         _bump(locked)
-        audit_record(actor=actor, action="library.shared", target=locked, unit=locked.unit,
-                     details={"share": share.pk, "person": getattr(person, "pk", None),
-                              "unit": getattr(unit, "pk", None), "access": access_level,
-                              "created": created})
+        audit_record(
+            actor=actor,
+            action="library.shared",
+            target=locked,
+            unit=locked.unit,
+            details={
+                "share": share.pk,
+                "person": getattr(person, "pk", None),
+                "unit": getattr(unit, "pk", None),
+                "access": access_level,
+                "created": created,
+            },
+        )
         if person is not None:
-            notify_send(recipients=[person], title="有文档共享给您",
-                        body=f"{actor.display_name}把《{locked.title}》共享给您"
-                             f"（{Access(access_level).label}）。",
-                        link=reverse("library:item", args=[locked.pk]),
-                        sms=False, kind="library.share")
+            notify_send(
+                recipients=[person],
+                title="有文档共享给您",
+                body=f"{actor.display_name}把《{locked.title}》共享给您"
+                f"（{Access(access_level).label}）。",
+                link=reverse("library:item", args=[locked.pk]),
+                sms=False,
+                kind="library.share",
+            )
     return share
 
 
@@ -91,13 +113,18 @@ def library_share_remove(*, actor: User, share: Share) -> None:
         if not deleted:
             return  # removed a moment ago (a double click): nothing more to do
         _bump(locked)
-        audit_record(actor=actor, action="library.share_removed", target=locked,
-                     unit=locked.unit, details={"person": share.person_id, "unit": share.unit_id,
-                                                "access": share.access})
+        audit_record(
+            actor=actor,
+            action="library.share_removed",
+            target=locked,
+            unit=locked.unit,
+            details={"person": share.person_id, "unit": share.unit_id, "access": share.access},
+        )
 
 
-def _check_scope(item: Item, scope: str, department: Department | None,
-                 units: Sequence[Unit]) -> Department | None:
+def _check_scope(
+    item: Item, scope: str, department: Department | None, units: Sequence[Unit]
+) -> Department | None:
     if scope not in Scope.values:
         raise DomainError("请选择发布范围。")
     if scope == Scope.DEPARTMENT:
@@ -116,8 +143,14 @@ def _check_scope(item: Item, scope: str, department: Department | None,
     return item.department
 
 
-def library_scope_set(*, actor: User, item: Item, scope: str, department: Department | None = None,
-                      units: Sequence[Unit] = ()) -> Item:
+def library_scope_set(
+    *,
+    actor: User,
+    item: Item,
+    scope: str,
+    department: Department | None = None,
+    units: Sequence[Unit] = (),
+) -> Item:
     """Set a unit document's publishing scope: its document administrators only."""
     if access.item_level(actor, item) == access.Level.NONE:
         raise NotFound("找不到该文档，或您无权查看。")
@@ -129,17 +162,28 @@ def library_scope_set(*, actor: User, item: Item, scope: str, department: Depart
     with transaction.atomic():
         locked = lock_item(item)
         require_live(locked)
-        before = {"scope": locked.scope, "department": locked.department_id,
-                  "units": sorted(locked.scope_units.values_list("pk", flat=True))}
+        before = {
+            "scope": locked.scope,
+            "department": locked.department_id,
+            "units": sorted(locked.scope_units.values_list("pk", flat=True)),
+        }
         locked.scope, locked.department = scope, department
         locked.scope_set_by, locked.scope_set_at = actor, timezone.now()
         locked.updated_at = locked.scope_set_at
-        locked.save(update_fields=["scope", "department", "scope_set_by", "scope_set_at",
-                                   "updated_at"])
+        locked.save(
+            update_fields=["scope", "department", "scope_set_by", "scope_set_at", "updated_at"]
+        )
         locked.scope_units.set(units if scope == Scope.UNITS else [])
-        audit_record(actor=actor, action="library.scope_set", target=locked, unit=locked.unit,
-                     details={"before": before, "scope": scope,
-                              "department": getattr(department, "pk", None),
-                              "units": sorted(u.pk for u in units) if scope == Scope.UNITS
-                              else []})
+        audit_record(
+            actor=actor,
+            action="library.scope_set",
+            target=locked,
+            unit=locked.unit,
+            details={
+                "before": before,
+                "scope": scope,
+                "department": getattr(department, "pk", None),
+                "units": sorted(u.pk for u in units) if scope == Scope.UNITS else [],
+            },
+        )
     return locked

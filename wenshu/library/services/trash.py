@@ -45,15 +45,22 @@ def library_item_trash(*, actor: User, item: Item) -> Item:
     with transaction.atomic():
         locked = lock_item(item)
         if locked.checked_out_by_id:
-            raise Conflict(f"该文档正由{person_text(locked.checked_out_by)}签出"
-                           f"（自{local_text(locked.checked_out_at)}起），"
-                           "请先签入或由文档管理员解除签出，再删除。")
+            raise Conflict(
+                f"该文档正由{person_text(locked.checked_out_by)}签出"
+                f"（自{local_text(locked.checked_out_at)}起），"
+                "请先签入或由文档管理员解除签出，再删除。"
+            )
         move_item(locked, ItemStatus.TRASHED)
         locked.trashed_by, locked.trashed_at = actor, timezone.now()
         locked.updated_at = locked.trashed_at
         locked.save(update_fields=["status", "trashed_by", "trashed_at", "updated_at"])
-        audit_record(actor=actor, action="library.trashed", target=locked, unit=locked.unit,
-                     details={"title": locked.title, "folder": locked.folder_id})
+        audit_record(
+            actor=actor,
+            action="library.trashed",
+            target=locked,
+            unit=locked.unit,
+            details={"title": locked.title, "folder": locked.folder_id},
+        )
     return locked
 
 
@@ -65,8 +72,13 @@ def library_item_restore(*, actor: User, item: Item) -> Item:
         locked.trashed_by, locked.trashed_at = None, None
         locked.updated_at = timezone.now()
         locked.save(update_fields=["status", "trashed_by", "trashed_at", "updated_at"])
-        audit_record(actor=actor, action="library.restored", target=locked, unit=locked.unit,
-                     details={"title": locked.title, "folder": locked.folder_id})
+        audit_record(
+            actor=actor,
+            action="library.restored",
+            target=locked,
+            unit=locked.unit,
+            details={"title": locked.title, "folder": locked.folder_id},
+        )
     return locked
 
 
@@ -74,10 +86,19 @@ def _purge(*, actor: User | None, item: Item, reason: str) -> None:
     """Caller holds the item's row lock and has checked who may purge."""
     move_item(item, ItemStatus.PURGED)
     versions = list(item.versions.values("number", "upload_id", "upload__stored_file__sm3"))
-    audit_record(actor=actor, action="library.purged", target=item, unit=item.unit,
-                 details={"title": item.title, "owner": item.owner_id, "reason": reason,
-                          "trashed_at": item.trashed_at.isoformat() if item.trashed_at else "",
-                          "versions": versions})
+    audit_record(
+        actor=actor,
+        action="library.purged",
+        target=item,
+        unit=item.unit,
+        details={
+            "title": item.title,
+            "owner": item.owner_id,
+            "reason": reason,
+            "trashed_at": item.trashed_at.isoformat() if item.trashed_at else "",
+            "versions": versions,
+        },
+    )
     Item.objects.filter(pk=item.pk).update(current_version=None)
     item.delete()
 
@@ -96,8 +117,11 @@ def library_trash_purge_expired(*, now: datetime | None = None) -> int:
     """Purge documents trashed more than LIBRARY_TRASH_DAYS ago (the periodic task calls
     this); each in its own transaction so one failure does not keep the others."""
     cutoff = (now or timezone.now()) - timedelta(days=trash_days())
-    ids = list(Item.objects.filter(status=ItemStatus.TRASHED, trashed_at__lt=cutoff)
-               .values_list("pk", flat=True)[:1000])
+    ids = list(
+        Item.objects.filter(status=ItemStatus.TRASHED, trashed_at__lt=cutoff).values_list(
+            "pk", flat=True
+        )[:1000]
+    )
     purged = 0
     for pk in ids:
         with transaction.atomic():
@@ -105,8 +129,11 @@ def library_trash_purge_expired(*, now: datetime | None = None) -> int:
                 locked = lock_item(Item(pk=pk))
             except NotFound:
                 continue  # purged by a person meanwhile
-            if locked.status == ItemStatus.TRASHED and locked.trashed_at \
-                    and locked.trashed_at < cutoff:
+            if (
+                locked.status == ItemStatus.TRASHED
+                and locked.trashed_at
+                and locked.trashed_at < cutoff
+            ):
                 _purge(actor=None, item=locked, reason=f"expired:{trash_days()}d")
                 purged += 1
     return purged

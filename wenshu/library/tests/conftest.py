@@ -25,8 +25,9 @@ def lib(city: Any) -> Any:
     city.a_staff.department = budget
     city.a_staff.save(update_fields=["department"])
     city.office, city.budget = office, budget
-    city.a_docadmin = make_person("a_docadmin", city.a, "staff", real_name="艾文档",
-                                  department=office)
+    city.a_docadmin = make_person(
+        "a_docadmin", city.a, "staff", real_name="艾文档", department=office
+    )
     services.library_admin_assign(actor=city.a_admin, person=city.a_docadmin)
     return city
 
@@ -43,19 +44,33 @@ def personal_root(person: Any) -> Any:
     return services.library_roots_ensure(viewer=person)[1]
 
 
-def unit_item(person: Any, title: str = "预算说明", text: str = "2026 年预算说明正文",
-              scope: str | None = None, by: Any = None, **scope_args: Any) -> Item:
+def unit_item(
+    person: Any,
+    title: str = "预算说明",
+    text: str = "2026 年预算说明正文",
+    scope: str | None = None,
+    by: Any = None,
+    **scope_args: Any,
+) -> Item:
     """A document in the person's unit root; `scope` is then set by `by` (a doc admin)."""
-    item = services.library_item_create(actor=person, folder=unit_root(person),
-                                        upload=upload(person, f"{title}.txt", text), title=title)
+    item = services.library_item_create(
+        actor=person,
+        folder=unit_root(person),
+        upload=upload(person, f"{title}.txt", text),
+        title=title,
+    )
     if scope is not None and scope != item.scope:
         item = services.library_scope_set(actor=by, item=item, scope=scope, **scope_args)
     return item
 
 
 def personal_item(person: Any, title: str = "个人草稿", text: str = "个人草稿正文") -> Item:
-    return services.library_item_create(actor=person, folder=personal_root(person),
-                                        upload=upload(person, f"{title}.txt", text), title=title)
+    return services.library_item_create(
+        actor=person,
+        folder=personal_root(person),
+        upload=upload(person, f"{title}.txt", text),
+        title=title,
+    )
 
 
 __all__ = ["Scope", "personal_item", "personal_root", "unit_item", "unit_root", "upload"]

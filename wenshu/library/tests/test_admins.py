@@ -21,8 +21,9 @@ def test_the_unit_admin_names_and_removes_doc_admins(lib):
     assignment = services.library_admin_assign(actor=lib.a_admin, person=lib.a_clerk)
     assert access.is_doc_admin(lib.a_clerk, lib.a.pk)
     assert Notification.objects.filter(recipient=lib.a_clerk, kind="library.admin").exists()
-    assert AuditEvent.objects.filter(action="library.admin_assigned",
-                                     target_id=str(lib.a_clerk.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="library.admin_assigned", target_id=str(lib.a_clerk.pk)
+    ).exists()
     with pytest.raises(Conflict, match="已是本单位文档管理员"):
         services.library_admin_assign(actor=lib.a_admin, person=lib.a_clerk)
     services.library_admin_remove(actor=lib.a_admin, assignment=assignment)
@@ -73,28 +74,33 @@ def test_unit_folders_are_kept_by_the_doc_admin(lib):
     root = unit_root(lib.a_clerk)
     with pytest.raises(Forbidden, match="文档管理员"):
         services.library_folder_create(actor=lib.a_clerk, parent=root, name="制度文件")
-    folder = services.library_folder_create(actor=lib.a_docadmin, parent=root, name="制度文件",
-                                            default_scope=Scope.DEPARTMENT)
+    folder = services.library_folder_create(
+        actor=lib.a_docadmin, parent=root, name="制度文件", default_scope=Scope.DEPARTMENT
+    )
     assert folder.unit == lib.a and folder.default_scope == Scope.DEPARTMENT
     with pytest.raises(DomainError, match="已有名为"):
         services.library_folder_create(actor=lib.a_docadmin, parent=root, name="制度文件")
     with pytest.raises(DomainError, match="默认发布范围只能是"):
-        services.library_folder_update(actor=lib.a_docadmin, folder=folder, name="制度",
-                                       default_scope=Scope.CITY)
+        services.library_folder_update(
+            actor=lib.a_docadmin, folder=folder, name="制度", default_scope=Scope.CITY
+        )
     item = unit_item(lib.a_clerk, "请假制度")  # in the root: 本单位
     assert item.scope == Scope.UNIT
-    services.library_folder_update(actor=lib.a_docadmin, folder=folder, name="规章制度",
-                                   default_scope=Scope.PRIVATE)
+    services.library_folder_update(
+        actor=lib.a_docadmin, folder=folder, name="规章制度", default_scope=Scope.PRIVATE
+    )
     folder.refresh_from_db()
     assert folder.name == "规章制度"
 
 
 def test_anyone_of_the_unit_files_documents_in_unit_folders_with_the_default_scope(lib):
     root = unit_root(lib.a_clerk)
-    folder = services.library_folder_create(actor=lib.a_docadmin, parent=root, name="内部",
-                                            default_scope=Scope.PRIVATE)
-    item = services.library_item_create(actor=lib.a_staff, folder=folder,
-                                        upload=upload(lib.a_staff, "内部.txt", "内部资料"))
+    folder = services.library_folder_create(
+        actor=lib.a_docadmin, parent=root, name="内部", default_scope=Scope.PRIVATE
+    )
+    item = services.library_item_create(
+        actor=lib.a_staff, folder=folder, upload=upload(lib.a_staff, "内部.txt", "内部资料")
+    )
     assert item.scope == Scope.PRIVATE
     assert not selectors.items_visible_to(viewer=lib.a_clerk).filter(pk=item.pk).exists()
     assert selectors.items_visible_to(viewer=lib.a_docadmin).filter(pk=item.pk).exists()
@@ -107,8 +113,9 @@ def test_a_folder_with_documents_cannot_be_deleted_nor_a_root(lib):
     with pytest.raises(Conflict, match="子文件夹"):
         services.library_folder_delete(actor=lib.a_docadmin, folder=folder)
     services.library_folder_delete(actor=lib.a_docadmin, folder=sub)
-    item = services.library_item_create(actor=lib.a_clerk, folder=folder,
-                                        upload=upload(lib.a_clerk, "a.txt", "内容"))
+    item = services.library_item_create(
+        actor=lib.a_clerk, folder=folder, upload=upload(lib.a_clerk, "a.txt", "内容")
+    )
     services.library_item_trash(actor=lib.a_clerk, item=item)
     with pytest.raises(Conflict, match="回收站中的文档"):
         services.library_folder_delete(actor=lib.a_docadmin, folder=folder)
@@ -121,8 +128,9 @@ def test_a_folder_with_documents_cannot_be_deleted_nor_a_root(lib):
 def test_folders_nest_only_so_deep(lib):
     parent = unit_root(lib.a_clerk)
     for depth in range(8):
-        parent = services.library_folder_create(actor=lib.a_docadmin, parent=parent,
-                                                name=f"第{depth + 1}层")
+        parent = services.library_folder_create(
+            actor=lib.a_docadmin, parent=parent, name=f"第{depth + 1}层"
+        )
     with pytest.raises(DomainError, match="最多 8 层"):
         services.library_folder_create(actor=lib.a_docadmin, parent=parent, name="太深")
 
@@ -152,11 +160,17 @@ def test_the_admins_page(lib, login):
     assert LibraryAdmin.objects.filter(unit=lib.a, person=lib.a_clerk).exists()
     refused = login(lib.a_admin).post(reverse("library:admins"), {"person": lib.b_staff.pk})
     assert refused.status_code == 400  # not a choice: another unit's person
-    assert login(lib.a_staff).post(reverse("library:admins"),
-                                   {"person": lib.a_staff.pk}).status_code == 403
+    assert (
+        login(lib.a_staff).post(reverse("library:admins"), {"person": lib.a_staff.pk}).status_code
+        == 403
+    )
     assignment = LibraryAdmin.objects.get(person=lib.a_clerk)
-    assert login(lib.b_admin).post(
-        reverse("library:admin_remove", args=[assignment.pk])).status_code == 404
-    assert login(lib.a_admin).post(
-        reverse("library:admin_remove", args=[assignment.pk])).status_code == 302
+    assert (
+        login(lib.b_admin).post(reverse("library:admin_remove", args=[assignment.pk])).status_code
+        == 404
+    )
+    assert (
+        login(lib.a_admin).post(reverse("library:admin_remove", args=[assignment.pk])).status_code
+        == 302
+    )
     assert not LibraryAdmin.objects.filter(person=lib.a_clerk).exists()

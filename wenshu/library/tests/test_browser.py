@@ -15,8 +15,11 @@ from selenium.webdriver.support.ui import WebDriverWait
 from wenshu.library.models import Item, Share
 from wenshu.web.testing import screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
-              pytest.mark.usefixtures("clamd_socket")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("clamd_socket"),
+]
 
 
 def _as(browser: Any, base: str, user: Any) -> None:

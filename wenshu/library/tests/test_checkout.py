@@ -26,8 +26,9 @@ pytestmark = pytest.mark.usefixtures("clamd_socket")
 def shared_doc(lib):
     """A unit document a_clerk owns, shared read-write with a_staff."""
     item = unit_item(lib.a_clerk, "年度总结", "总结第一稿")
-    services.library_share_set(actor=lib.a_clerk, item=item, access_level=Access.WRITE,
-                               person=lib.a_staff)
+    services.library_share_set(
+        actor=lib.a_clerk, item=item, access_level=Access.WRITE, person=lib.a_staff
+    )
     return item
 
 
@@ -35,8 +36,9 @@ def test_a_checkout_locks_the_item_for_its_holder(lib, shared_doc):
     item = services.library_item_checkout(actor=lib.a_staff, item=shared_doc)
     assert item.checked_out_by == lib.a_staff and item.checked_out_at is not None
     assert item.lock_state == LockState.CHECKED_OUT
-    version = services.library_version_add(actor=lib.a_staff, item=item,
-                                           upload=upload(lib.a_staff, "总结.txt", "第二稿"))
+    version = services.library_version_add(
+        actor=lib.a_staff, item=item, upload=upload(lib.a_staff, "总结.txt", "第二稿")
+    )
     assert version.number == 2
 
 
@@ -44,8 +46,9 @@ def test_others_get_a_conflict_naming_the_holder_and_the_time(lib, shared_doc):
     item = services.library_item_checkout(actor=lib.a_staff, item=shared_doc)
     since = timezone.localtime(item.checked_out_at).strftime("%Y-%m-%d %H:%M")
     with pytest.raises(Conflict) as refused:
-        services.library_version_add(actor=lib.a_clerk, item=item,
-                                     upload=upload(lib.a_clerk, "总结.txt", "抢着改"))
+        services.library_version_add(
+            actor=lib.a_clerk, item=item, upload=upload(lib.a_clerk, "总结.txt", "抢着改")
+        )
     assert "市财政局的艾科员（a_staff）" in refused.value.message
     assert since in refused.value.message and "签出" in refused.value.message
     with pytest.raises(Conflict, match="艾科员"):
@@ -62,13 +65,17 @@ def test_checking_out_twice_is_refused_not_doubled(lib, shared_doc):
 
 def test_checkin_releases_the_lock_and_may_carry_a_new_version(lib, shared_doc):
     services.library_item_checkout(actor=lib.a_staff, item=shared_doc)
-    item = services.library_item_checkin(actor=lib.a_staff, item=shared_doc,
-                                         upload=upload(lib.a_staff, "总结.txt", "定稿"),
-                                         note="定稿")
+    item = services.library_item_checkin(
+        actor=lib.a_staff,
+        item=shared_doc,
+        upload=upload(lib.a_staff, "总结.txt", "定稿"),
+        note="定稿",
+    )
     assert item.checked_out_by is None and item.current_version.number == 2
     assert item.current_version.note == "定稿"
-    services.library_version_add(actor=lib.a_clerk, item=item,
-                                 upload=upload(lib.a_clerk, "总结.txt", "再改"))
+    services.library_version_add(
+        actor=lib.a_clerk, item=item, upload=upload(lib.a_clerk, "总结.txt", "再改")
+    )
 
 
 def test_only_the_holder_checks_in(lib, shared_doc):
@@ -104,7 +111,8 @@ def test_the_doc_admin_breaks_a_stale_lock_audited_and_the_holder_is_told(lib, s
 
 
 def test_the_unit_admin_breaks_a_lock_from_the_list_without_reading_the_document(
-        lib, shared_doc, login):
+    lib, shared_doc, login
+):
     services.library_scope_set(actor=lib.a_docadmin, item=shared_doc, scope="private")
     services.library_item_checkout(actor=lib.a_staff, item=shared_doc)
     client = login(lib.a_admin)
@@ -134,11 +142,15 @@ def test_check_out_and_in_through_the_pages(lib, shared_doc, login):
     assert staff.post(reverse("library:checkout", args=[shared_doc.pk])).status_code == 302
     page = clerk.get(reverse("library:item", args=[shared_doc.pk]))
     assert "艾科员 于" in page.text and "签入前只有签出人可以上传新版本" in page.text
-    refused = clerk.post(reverse("library:version_new", args=[shared_doc.pk]),
-                         {"file": _file("抢改.txt", "抢改"), "base_version": 1})
+    refused = clerk.post(
+        reverse("library:version_new", args=[shared_doc.pk]),
+        {"file": _file("抢改.txt", "抢改"), "base_version": 1},
+    )
     assert refused.status_code == 409 and "艾科员" in refused.text
-    done = staff.post(reverse("library:checkin", args=[shared_doc.pk]),
-                      {"file": _file("总结.txt", "改好了"), "note": "改好了"})
+    done = staff.post(
+        reverse("library:checkin", args=[shared_doc.pk]),
+        {"file": _file("总结.txt", "改好了"), "note": "改好了"},
+    )
     assert done.status_code == 302
     shared_doc.refresh_from_db()
     assert shared_doc.checked_out_by is None and shared_doc.current_version.number == 2
@@ -156,8 +168,9 @@ def test_two_people_checking_out_at_once_get_one_holder(city):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL to check out in parallel")
     item = unit_item(city.a_clerk, "并发", "并发测试")
-    services.library_share_set(actor=city.a_clerk, item=item, access_level=Access.WRITE,
-                               unit=city.a)
+    services.library_share_set(
+        actor=city.a_clerk, item=item, access_level=Access.WRITE, unit=city.a
+    )
     people = [city.a_clerk, city.a_staff, city.a_leader, city.a_custodian]
     results: list[str] = []
     barrier = threading.Barrier(len(people))

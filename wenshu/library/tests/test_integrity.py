@@ -16,8 +16,9 @@ pytestmark = pytest.mark.usefixtures("clamd_socket")
 @pytest.fixture
 def two_versions(lib):
     item = unit_item(lib.a_clerk, "预算报告", "预算报告第一稿")
-    services.library_version_add(actor=lib.a_clerk, item=item,
-                                 upload=upload(lib.a_clerk, "预算报告.txt", "预算报告第二稿"))
+    services.library_version_add(
+        actor=lib.a_clerk, item=item, upload=upload(lib.a_clerk, "预算报告.txt", "预算报告第二稿")
+    )
     item.refresh_from_db()
     return item
 

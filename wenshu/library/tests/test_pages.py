@@ -40,8 +40,10 @@ def test_the_folder_page_shows_the_tree_and_the_documents_one_may_read(lib, logi
     assert "制度文件" in page.text and "公开的通知" in page.text
     assert "办公室内部" not in page.text  # 本部门 of 办公室; a_staff is in 预算科
     assert "新建子文件夹" not in page.text  # only the doc admin keeps unit folders
-    assert "新建子文件夹" in login(lib.a_docadmin, Client()).get(
-        reverse("library:folder", args=[root.pk])).text
+    assert (
+        "新建子文件夹"
+        in login(lib.a_docadmin, Client()).get(reverse("library:folder", args=[root.pk])).text
+    )
 
 
 def test_the_folder_list_filters(lib, login):
@@ -73,9 +75,15 @@ def test_the_folder_list_pages_and_does_not_grow_queries(lib, login, django_asse
 
 def test_uploading_through_the_page(lib, login):
     root = unit_root(lib.a_clerk)
-    response = login(lib.a_clerk).post(reverse("library:upload", args=[root.pk]), {
-        "file": _file("请示.docx", make_docx("关于增加预算的请示")), "title": "",
-        "description": "请审阅", "note": "初稿"})
+    response = login(lib.a_clerk).post(
+        reverse("library:upload", args=[root.pk]),
+        {
+            "file": _file("请示.docx", make_docx("关于增加预算的请示")),
+            "title": "",
+            "description": "请审阅",
+            "note": "初稿",
+        },
+    )
     assert response.status_code == 302
     item = Item.objects.get(folder=root)
     assert item.title == "请示.docx" and item.description == "请审阅"
@@ -86,21 +94,25 @@ def test_uploading_through_the_page(lib, login):
 def test_a_refused_upload_keeps_what_was_typed_and_stores_nothing(lib, login):
     root = unit_root(lib.a_clerk)
     client = login(lib.a_clerk)
-    infected = client.post(reverse("library:upload", args=[root.pk]), {
-        "file": _file("资料.txt", eicar_test_file()), "title": "我的标题", "description": "说明"})
+    infected = client.post(
+        reverse("library:upload", args=[root.pk]),
+        {"file": _file("资料.txt", eicar_test_file()), "title": "我的标题", "description": "说明"},
+    )
     assert infected.status_code == 400 and "病毒" in infected.text
     assert 'value="我的标题"' in infected.text
-    marked = client.post(reverse("library:upload", args=[root.pk]), {
-        "file": _file("请示.docx", make_docx("机密★1年", "关于某项工作的请示")),
-        "title": "请示"})
+    marked = client.post(
+        reverse("library:upload", args=[root.pk]),
+        {"file": _file("请示.docx", make_docx("机密★1年", "关于某项工作的请示")), "title": "请示"},
+    )
     assert marked.status_code == 400 and "第四十五条" in marked.text
     assert not Item.objects.exists() and not Upload.objects.exists()
 
 
 def test_the_upload_page_refuses_a_folder_of_another_unit_before_scanning(lib, login):
     root = unit_root(lib.b_clerk)
-    response = login(lib.a_clerk).post(reverse("library:upload", args=[root.pk]),
-                                       {"file": _file("a.txt", "内容")})
+    response = login(lib.a_clerk).post(
+        reverse("library:upload", args=[root.pk]), {"file": _file("a.txt", "内容")}
+    )
     assert response.status_code == 404 and not Upload.objects.exists()
 
 
@@ -109,8 +121,9 @@ def test_a_new_version_refused_for_a_holder_elsewhere_stores_nothing(lib, login)
     services.library_item_checkout(actor=lib.a_docadmin, item=item)
     before = Upload.objects.count()
     clerk = login(lib.a_clerk)  # a reader only: refused before the file is scanned
-    response = clerk.post(reverse("library:version_new", args=[item.pk]),
-                          {"file": _file("方案.txt", "改")})
+    response = clerk.post(
+        reverse("library:version_new", args=[item.pk]), {"file": _file("方案.txt", "改")}
+    )
     assert response.status_code in (403, 409) and Upload.objects.count() == before
 
 
@@ -152,21 +165,30 @@ def test_the_scope_page_is_the_doc_admins(lib, login):
 def test_folder_upkeep_pages(lib, login):
     root = unit_root(lib.a_clerk)
     client = login(lib.a_docadmin)
-    response = client.post(reverse("library:folder_new", args=[root.pk]),
-                           {"name": "会议材料", "default_scope": "department"})
+    response = client.post(
+        reverse("library:folder_new", args=[root.pk]),
+        {"name": "会议材料", "default_scope": "department"},
+    )
     folder = Folder.objects.get(name="会议材料")
     assert response.status_code == 302 and folder.default_scope == Scope.DEPARTMENT
-    duplicate = client.post(reverse("library:folder_new", args=[root.pk]),
-                            {"name": "会议材料", "default_scope": "unit"})
+    duplicate = client.post(
+        reverse("library:folder_new", args=[root.pk]), {"name": "会议材料", "default_scope": "unit"}
+    )
     assert duplicate.status_code == 400 and "已有名为" in duplicate.text
     edit = reverse("library:folder_edit", args=[folder.pk])
     assert client.post(edit, {"name": "会议资料", "default_scope": "unit"}).status_code == 302
     assert client.post(edit, {"action": "delete"}).status_code == 302
     assert not Folder.objects.filter(pk=folder.pk).exists()
-    assert login(lib.a_clerk, Client()).get(
-        reverse("library:folder_edit", args=[root.pk])).status_code == 403
-    assert login(lib.a_clerk, Client()).post(reverse("library:folder_new", args=[root.pk]),
-                                             {"name": "x"}).status_code == 400
+    assert (
+        login(lib.a_clerk, Client()).get(reverse("library:folder_edit", args=[root.pk])).status_code
+        == 403
+    )
+    assert (
+        login(lib.a_clerk, Client())
+        .post(reverse("library:folder_new", args=[root.pk]), {"name": "x"})
+        .status_code
+        == 400
+    )
 
 
 def test_the_item_page_offers_what_the_viewer_may_do(lib, login):

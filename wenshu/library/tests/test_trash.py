@@ -44,8 +44,9 @@ def test_trash_and_restore_follow_the_state_table(lib):
 
 def test_only_the_owner_or_doc_admin_trashes_restores_and_purges(lib):
     item = unit_item(lib.a_clerk)
-    services.library_share_set(actor=lib.a_clerk, item=item, access_level=Access.WRITE,
-                               person=lib.a_staff)
+    services.library_share_set(
+        actor=lib.a_clerk, item=item, access_level=Access.WRITE, person=lib.a_staff
+    )
     with pytest.raises(Forbidden, match="上传人和本单位文档管理员"):
         services.library_item_trash(actor=lib.a_staff, item=item)
     services.library_item_trash(actor=lib.a_docadmin, item=item)

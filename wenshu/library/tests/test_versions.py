@@ -27,9 +27,12 @@ def test_it_files_an_upload_as_version_one(lib):
 
 def test_a_new_version_becomes_current_and_the_old_one_stays(lib, login):
     item = unit_item(lib.a_clerk, "工作方案", "第一稿")
-    v2 = services.library_version_add(actor=lib.a_clerk, item=item,
-                                      upload=upload(lib.a_clerk, "工作方案.txt", "第二稿"),
-                                      note="按意见修改")
+    v2 = services.library_version_add(
+        actor=lib.a_clerk,
+        item=item,
+        upload=upload(lib.a_clerk, "工作方案.txt", "第二稿"),
+        note="按意见修改",
+    )
     item.refresh_from_db()
     assert item.current_version == v2 and v2.number == 2 and v2.note == "按意见修改"
     assert [v.number for v in selectors.item_versions(viewer=lib.a_clerk, item=item)] == [2, 1]
@@ -42,8 +45,9 @@ def test_a_new_version_becomes_current_and_the_old_one_stays(lib, login):
 
 def test_the_item_page_shows_who_uploaded_each_version_and_when(lib, login):
     item = unit_item(lib.a_clerk, "工作方案", "第一稿")
-    services.library_version_add(actor=lib.a_docadmin, item=item,
-                                 upload=upload(lib.a_docadmin, "工作方案.txt", "第二稿"))
+    services.library_version_add(
+        actor=lib.a_docadmin, item=item, upload=upload(lib.a_docadmin, "工作方案.txt", "第二稿")
+    )
     page = login(lib.a_clerk).get(reverse("library:item", args=[item.pk]))
     assert page.status_code == 200
     text = page.text
@@ -53,12 +57,16 @@ def test_the_item_page_shows_who_uploaded_each_version_and_when(lib, login):
 
 def test_a_stale_page_cannot_overwrite_a_newer_version(lib):
     item = unit_item(lib.a_clerk, "工作方案", "第一稿")
-    services.library_version_add(actor=lib.a_clerk, item=item,
-                                 upload=upload(lib.a_clerk, "a.txt", "第二稿"), base_version=1)
+    services.library_version_add(
+        actor=lib.a_clerk, item=item, upload=upload(lib.a_clerk, "a.txt", "第二稿"), base_version=1
+    )
     with pytest.raises(Conflict, match="已有新的第 2 版") as refused:
-        services.library_version_add(actor=lib.a_docadmin, item=item,
-                                     upload=upload(lib.a_docadmin, "b.txt", "另一个第二稿"),
-                                     base_version=1)
+        services.library_version_add(
+            actor=lib.a_docadmin,
+            item=item,
+            upload=upload(lib.a_docadmin, "b.txt", "另一个第二稿"),
+            base_version=1,
+        )
     assert "艾文书" in refused.value.message
     assert item.versions.count() == 2
 
@@ -66,15 +74,17 @@ def test_a_stale_page_cannot_overwrite_a_newer_version(lib):
 def test_only_ones_own_upload_can_be_filed(lib):
     someone_elses = upload(lib.a_staff, "别人的.txt", "别人上传的")
     with pytest.raises(Forbidden, match="本人上传"):
-        services.library_item_create(actor=lib.a_clerk, folder=unit_root(lib.a_clerk),
-                                     upload=someone_elses)
+        services.library_item_create(
+            actor=lib.a_clerk, folder=unit_root(lib.a_clerk), upload=someone_elses
+        )
 
 
 def test_a_reader_of_the_unit_cannot_upload_versions_without_write_access(lib):
     item = unit_item(lib.a_clerk)
     with pytest.raises(Forbidden, match="只有查看权限"):
-        services.library_version_add(actor=lib.a_staff, item=item,
-                                     upload=upload(lib.a_staff, "x.txt", "改写"))
+        services.library_version_add(
+            actor=lib.a_staff, item=item, upload=upload(lib.a_staff, "x.txt", "改写")
+        )
 
 
 def test_a_personal_document_is_its_owners_alone(lib):
@@ -88,8 +98,9 @@ def test_a_personal_document_is_its_owners_alone(lib):
 
 def test_the_search_text_is_the_current_versions(lib):
     item = unit_item(lib.a_clerk, "印章管理办法", "第一稿：公文用印")
-    services.library_version_add(actor=lib.a_clerk, item=item,
-                                 upload=upload(lib.a_clerk, "印章.txt", "第二稿：印章保管"))
+    services.library_version_add(
+        actor=lib.a_clerk, item=item, upload=upload(lib.a_clerk, "印章.txt", "第二稿：印章保管")
+    )
     item = selectors.item_for_viewer(viewer=lib.a_clerk, item_id=item.pk)
     assert "印章保管" in item.search_text and "公文用印" not in item.search_text
     assert "印章管理办法" in item.search_text

@@ -22,6 +22,8 @@ else:
     AuthedRequest = HttpRequest
 
 PAGE_SIZE = 30
+
+
 def attempt(form: forms.Form, call: Callable[[], Any]) -> Any:
     """Run a service; a refusal becomes the form's message (what was typed stays)."""
     try:
@@ -31,8 +33,9 @@ def attempt(form: forms.Form, call: Callable[[], Any]) -> Any:
         return None
 
 
-def page(request: HttpRequest, template: str, context: dict[str, Any],
-         *forms_: forms.Form | None) -> HttpResponse:
+def page(
+    request: HttpRequest, template: str, context: dict[str, Any], *forms_: forms.Form | None
+) -> HttpResponse:
     """Render; 400 when a submitted form carries errors (tests and scripts can tell)."""
     refused = request.method == "POST" and any(f is not None and f.errors for f in forms_)
     return render(request, f"library/pages/{template}", context, status=400 if refused else 200)

@@ -33,8 +33,9 @@ def _filters(form: ItemFilterForm) -> selectors.ItemFilter:
     if not form.is_valid():
         return selectors.ItemFilter()
     data = form.cleaned_data
-    return selectors.ItemFilter(q=data["q"], scope=data["scope"],
-                                checked_out=data["checked_out"], mine=data["mine"])
+    return selectors.ItemFilter(
+        q=data["q"], scope=data["scope"], checked_out=data["checked_out"], mine=data["mine"]
+    )
 
 
 def _folder_context(request: AuthedRequest, folder: Folder) -> dict[str, object]:
@@ -61,9 +62,11 @@ def _folder_context(request: AuthedRequest, folder: Folder) -> dict[str, object]
 def folder_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     folder = selectors.folder_for_viewer(viewer=request.user, folder_id=pk)
     context = _folder_context(request, folder)
-    context["new_folder"] = FolderForm(personal=folder.is_personal,
-                                       initial={"default_scope": folder.default_scope}) \
-        if context["may_manage"] else None
+    context["new_folder"] = (
+        FolderForm(personal=folder.is_personal, initial={"default_scope": folder.default_scope})
+        if context["may_manage"]
+        else None
+    )
     return page(request, "folder.html", context)
 
 
@@ -75,9 +78,15 @@ def folder_new(request: AuthedRequest, pk: int) -> HttpResponse:
     form = FolderForm(request.POST, personal=parent.is_personal)
     if form.is_valid():
         data = form.cleaned_data
-        created = attempt(form, lambda: services.library_folder_create(
-            actor=viewer, parent=parent, name=data["name"],
-            default_scope=data.get("default_scope") or None))
+        created = attempt(
+            form,
+            lambda: services.library_folder_create(
+                actor=viewer,
+                parent=parent,
+                name=data["name"],
+                default_scope=data.get("default_scope") or None,
+            ),
+        )
         if created is not None:
             messages.success(request, f"已新建文件夹“{created.name}”。")
             return redirect("library:folder", pk=created.pk)
@@ -99,9 +108,15 @@ def folder_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         return _folder_delete(request, folder, form)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if attempt(form, lambda: services.library_folder_update(
-                actor=viewer, folder=folder, name=data["name"],
-                default_scope=data.get("default_scope") or None)):
+        if attempt(
+            form,
+            lambda: services.library_folder_update(
+                actor=viewer,
+                folder=folder,
+                name=data["name"],
+                default_scope=data.get("default_scope") or None,
+            ),
+        ):
             messages.success(request, "文件夹设置已保存。")
             return redirect("library:folder", pk=folder.pk)
     return page(request, "folder_edit.html", {"folder": folder, "form": form}, form)
@@ -129,12 +144,23 @@ def upload(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         stored = ingest(form, actor=viewer)  # scanned and stored before our transaction
         data = form.cleaned_data
-        item = stored and attempt(form, lambda: services.library_item_create(
-            actor=viewer, folder=folder, upload=stored, title=data["title"],
-            description=data["description"], note=data["note"]))
+        item = stored and attempt(
+            form,
+            lambda: services.library_item_create(
+                actor=viewer,
+                folder=folder,
+                upload=stored,
+                title=data["title"],
+                description=data["description"],
+                note=data["note"],
+            ),
+        )
         if item:
             messages.success(request, f"已上传《{item.title}》（第 1 版）。")
             return redirect("library:item", pk=item.pk)
-    context = {"folder": folder, "form": form,
-               "path": selectors.folder_path(viewer=viewer, folder=folder)}
+    context = {
+        "folder": folder,
+        "form": form,
+        "path": selectors.folder_path(viewer=viewer, folder=folder),
+    }
     return page(request, "upload.html", context, form)

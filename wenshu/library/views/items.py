@@ -37,7 +37,8 @@ def _item_context(request: AuthedRequest, item: Item) -> dict[str, Any]:
         "may_manage": level >= access.Level.MANAGE,
         "may_upload": may_upload,
         "held_by_me": held_by_me,
-        "may_break": bool(item.checked_out_by_id) and not held_by_me
+        "may_break": bool(item.checked_out_by_id)
+        and not held_by_me
         and access.may_break_lock(viewer, item),
         "may_set_scope": access.may_set_scope(viewer, item),
         "folder_visible": access.folder_visible(viewer, item.folder),
@@ -69,9 +70,16 @@ def version_new(request: AuthedRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         stored = ingest(form, actor=viewer)
         data = form.cleaned_data
-        version = stored and attempt(form, lambda: services.library_version_add(
-            actor=viewer, item=item, upload=stored, note=data["note"],
-            base_version=data["base_version"]))
+        version = stored and attempt(
+            form,
+            lambda: services.library_version_add(
+                actor=viewer,
+                item=item,
+                upload=stored,
+                note=data["note"],
+                base_version=data["base_version"],
+            ),
+        )
         if version:
             messages.success(request, f"已上传第 {version.number} 版。")
             return redirect("library:item", pk=item.pk)
@@ -94,16 +102,25 @@ def download(request: AuthedRequest, pk: int, number: int) -> HttpResponse:
 def item_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     viewer = request.user
     item = selectors.item_for_viewer(viewer=viewer, item_id=pk)
-    form = ItemEditForm(request.POST or None,
-                        initial={"title": item.title, "description": item.description})
+    form = ItemEditForm(
+        request.POST or None, initial={"title": item.title, "description": item.description}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if attempt(form, lambda: services.library_item_update(
-                actor=viewer, item=item, title=data["title"], description=data["description"])):
+        if attempt(
+            form,
+            lambda: services.library_item_update(
+                actor=viewer, item=item, title=data["title"], description=data["description"]
+            ),
+        ):
             messages.success(request, "文档信息已保存。")
             return redirect("library:item", pk=item.pk)
-    return page(request, "item_form.html", {"item": item, "form": form, "title": "编辑文档信息",
-                                            "submit": "保存"}, form)
+    return page(
+        request,
+        "item_form.html",
+        {"item": item, "form": form, "title": "编辑文档信息", "submit": "保存"},
+        form,
+    )
 
 
 def _act(request: AuthedRequest, item: Item, call: Any, done: str) -> HttpResponse:
@@ -120,9 +137,12 @@ def _act(request: AuthedRequest, item: Item, call: Any, done: str) -> HttpRespon
 @require_POST
 def checkout(request: AuthedRequest, pk: int) -> HttpResponse:
     item = selectors.item_for_viewer(viewer=request.user, item_id=pk)
-    return _act(request, item,
-                lambda: services.library_item_checkout(actor=request.user, item=item),
-                "已签出。签入前只有您可以上传新版本；修改完成后请签入。")
+    return _act(
+        request,
+        item,
+        lambda: services.library_item_checkout(actor=request.user, item=item),
+        "已签出。签入前只有您可以上传新版本；修改完成后请签入。",
+    )
 
 
 @login_required
@@ -133,8 +153,12 @@ def checkin(request: AuthedRequest, pk: int) -> HttpResponse:
     form = CheckinForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid() and _checkin_post(request, item, form):
         return redirect("library:item", pk=item.pk)
-    return page(request, "item_form.html", {"item": item, "form": form, "title": "签入文档",
-                                            "submit": "签入", "multipart": True}, form)
+    return page(
+        request,
+        "item_form.html",
+        {"item": item, "form": form, "title": "签入文档", "submit": "签入", "multipart": True},
+        form,
+    )
 
 
 def _checkin_post(request: AuthedRequest, item: Item, form: CheckinForm) -> bool:
@@ -145,8 +169,12 @@ def _checkin_post(request: AuthedRequest, item: Item, form: CheckinForm) -> bool
     stored = ingest(form, actor=viewer)
     if form.errors:
         return False
-    done = attempt(form, lambda: services.library_item_checkin(
-        actor=viewer, item=item, upload=stored, note=form.cleaned_data["note"]))
+    done = attempt(
+        form,
+        lambda: services.library_item_checkin(
+            actor=viewer, item=item, upload=stored, note=form.cleaned_data["note"]
+        ),
+    )
     if done is not None:
         messages.success(request, "已签入" + ("，并上传了新版本。" if stored else "。"))
     return done is not None
@@ -160,9 +188,16 @@ def break_lock(request: AuthedRequest, pk: int) -> HttpResponse:
     if not access.may_break_lock(viewer, item):
         raise Forbidden("只有本单位文档管理员或单位系统管理员可以解除他人的签出。")
     form = BreakLockForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and attempt(
-            form, lambda: services.library_lock_break(
-                actor=viewer, item=item, reason=form.cleaned_data["reason"])):
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            form,
+            lambda: services.library_lock_break(
+                actor=viewer, item=item, reason=form.cleaned_data["reason"]
+            ),
+        )
+    ):
         messages.success(request, f"已解除《{item.title}》的签出，并已通知签出人。")
         readable = selectors.items_visible_to(viewer=viewer).filter(pk=item.pk).exists()
         return redirect("library:item", pk=item.pk) if readable else redirect("library:locks")
@@ -179,9 +214,12 @@ def share(request: AuthedRequest, pk: int) -> HttpResponse:
     form = ShareForm(request.POST or None, units=selectors.share_units(viewer=viewer))
     if request.method == "POST" and form.is_valid() and _share_post(request, item, form):
         return redirect("library:share", pk=item.pk)
-    context = {"item": item, "form": form,
-               "shares": selectors.item_shares(viewer=viewer, item=item),
-               "outside_allowed": access.may_share_outside_unit(viewer, item)}
+    context = {
+        "item": item,
+        "form": form,
+        "shares": selectors.item_shares(viewer=viewer, item=item),
+        "outside_allowed": access.may_share_outside_unit(viewer, item),
+    }
     return page(request, "share.html", context, form)
 
 
@@ -189,15 +227,24 @@ def _share_post(request: AuthedRequest, item: Item, form: ShareForm) -> bool:
     viewer, data = request.user, form.cleaned_data
 
     def call() -> Any:
-        person = (selectors.share_person_by_username(viewer=viewer, username=data["username"])
-                  if data["username"].strip() else None)
-        return services.library_share_set(actor=viewer, item=item, access_level=data["access"],
-                                          person=person, unit=data["unit"] if not person else None)
+        person = (
+            selectors.share_person_by_username(viewer=viewer, username=data["username"])
+            if data["username"].strip()
+            else None
+        )
+        return services.library_share_set(
+            actor=viewer,
+            item=item,
+            access_level=data["access"],
+            person=person,
+            unit=data["unit"] if not person else None,
+        )
 
     shared = attempt(form, call)
     if shared is not None:
-        messages.success(request,
-                         f"已共享给{shared.target_name}（{shared.get_access_display()}）。")
+        messages.success(
+            request, f"已共享给{shared.target_name}（{shared.get_access_display()}）。"
+        )
     return shared is not None
 
 
@@ -223,16 +270,29 @@ def scope(request: AuthedRequest, pk: int) -> HttpResponse:
     item = selectors.item_for_viewer(viewer=viewer, item_id=pk)
     if not access.may_set_scope(viewer, item):
         raise Forbidden("发布范围由本单位文档管理员设定（文档管理员对发布范围负责）。")
-    initial = {"scope": item.scope, "department": item.department_id,
-               "units": list(item.scope_units.values_list("pk", flat=True))}
-    form = ScopeForm(request.POST or None, initial=initial,
-                     departments=selectors.scope_departments(viewer=viewer, item=item),
-                     units=selectors.share_units(viewer=viewer))
+    initial = {
+        "scope": item.scope,
+        "department": item.department_id,
+        "units": list(item.scope_units.values_list("pk", flat=True)),
+    }
+    form = ScopeForm(
+        request.POST or None,
+        initial=initial,
+        departments=selectors.scope_departments(viewer=viewer, item=item),
+        units=selectors.share_units(viewer=viewer),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if attempt(form, lambda: services.library_scope_set(
-                actor=viewer, item=item, scope=data["scope"], department=data["department"],
-                units=list(data["units"]))):
+        if attempt(
+            form,
+            lambda: services.library_scope_set(
+                actor=viewer,
+                item=item,
+                scope=data["scope"],
+                department=data["department"],
+                units=list(data["units"]),
+            ),
+        ):
             messages.success(request, "发布范围已设定。")
             return redirect("library:item", pk=item.pk)
     return page(request, "scope.html", {"item": item, "form": form}, form)

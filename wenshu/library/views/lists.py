@@ -72,18 +72,26 @@ def admins(request: AuthedRequest) -> HttpResponse:
     is_unit_admin = access.is_unit_admin(viewer, viewer.unit_id)
     form = None
     if is_unit_admin:
-        form = AdminAssignForm(request.POST or None,
-                               people=selectors.doc_admin_candidates(viewer=viewer))
+        form = AdminAssignForm(
+            request.POST or None, people=selectors.doc_admin_candidates(viewer=viewer)
+        )
     if request.method == "POST":
         if form is None:
             raise Forbidden("只有单位系统管理员可以指定或撤销文档管理员。")
-        if form.is_valid() and attempt(form, lambda: services.library_admin_assign(
-                actor=viewer, person=form.cleaned_data["person"])):
-            messages.success(request, f"已指定{form.cleaned_data['person'].display_name}"
-                                      "为本单位文档管理员。")
+        if form.is_valid() and attempt(
+            form,
+            lambda: services.library_admin_assign(actor=viewer, person=form.cleaned_data["person"]),
+        ):
+            messages.success(
+                request, f"已指定{form.cleaned_data['person'].display_name}为本单位文档管理员。"
+            )
             return redirect("library:admins")
-    context = {"admins": selectors.library_admins(viewer=viewer), "form": form,
-               "is_unit_admin": is_unit_admin, "duty": services.admins.DUTY}
+    context = {
+        "admins": selectors.library_admins(viewer=viewer),
+        "form": form,
+        "is_unit_admin": is_unit_admin,
+        "duty": services.admins.DUTY,
+    }
     return page(request, "admins.html", context, form)
 
 

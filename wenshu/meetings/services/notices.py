@@ -73,13 +73,19 @@ def _clean(data: MeetingInput, now: datetime) -> MeetingInput:
     data.title = clean_text(data.title, what="会议名称", max_length=200)
     data.place = clean_text(data.place, what="会议地点", max_length=200)
     data.agenda = clean_text(data.agenda, what="会议议程", max_length=20000)
-    data.requirement = clean_text(data.requirement, what="参会要求", max_length=200,
-                                  required=False)
-    data.contact_phone = clean_text(data.contact_phone, what="联系电话", max_length=40,
-                                    required=False)
+    data.requirement = clean_text(data.requirement, what="参会要求", max_length=200, required=False)
+    data.contact_phone = clean_text(
+        data.contact_phone, what="联系电话", max_length=40, required=False
+    )
     _check_times(data, now)
-    check_markings([("会议名称", data.title), ("会议议程", data.agenda),
-                    ("会议地点", data.place), ("参会要求", data.requirement)])
+    check_markings(
+        [
+            ("会议名称", data.title),
+            ("会议议程", data.agenda),
+            ("会议地点", data.place),
+            ("参会要求", data.requirement),
+        ]
+    )
     return data
 
 
@@ -102,8 +108,7 @@ def _check_uploads(actor: User, uploads: Sequence[Upload]) -> None:
             raise NotFound("找不到该上传文件，或它不是您上传的。")
 
 
-def meeting_create(*, actor: User, data: MeetingInput,
-                   materials: Sequence[Upload] = ()) -> Meeting:
+def meeting_create(*, actor: User, data: MeetingInput, materials: Sequence[Upload] = ()) -> Meeting:
     """Send a meeting notice in the actor's unit's name to the chosen units and people."""
     _require_organiser(actor)
     now = timezone.now()
@@ -112,40 +117,86 @@ def meeting_create(*, actor: User, data: MeetingInput,
     _check_uploads(actor, materials)
     with transaction.atomic():
         meeting = Meeting.objects.create(
-            title=data.title, organiser_unit_id=actor.unit_id, organiser=actor,
-            contact_phone=data.contact_phone, start_at=data.start_at, end_at=data.end_at,
-            place=data.place, agenda=data.agenda, requirement=data.requirement,
-            reply_deadline=data.reply_deadline, created_at=now)
+            title=data.title,
+            organiser_unit_id=actor.unit_id,
+            organiser=actor,
+            contact_phone=data.contact_phone,
+            start_at=data.start_at,
+            end_at=data.end_at,
+            place=data.place,
+            agenda=data.agenda,
+            requirement=data.requirement,
+            reply_deadline=data.reply_deadline,
+            created_at=now,
+        )
         Invitation.objects.bulk_create(
-            [Invitation(meeting=meeting, kind=Invitation.Kind.UNIT, unit=u, created_at=now)
-             for u in units]
-            + [Invitation(meeting=meeting, kind=Invitation.Kind.PERSON, person=p,
-                          unit_id=p.unit_id, created_at=now) for p in people])
+            [
+                Invitation(meeting=meeting, kind=Invitation.Kind.UNIT, unit=u, created_at=now)
+                for u in units
+            ]
+            + [
+                Invitation(
+                    meeting=meeting,
+                    kind=Invitation.Kind.PERSON,
+                    person=p,
+                    unit_id=p.unit_id,
+                    created_at=now,
+                )
+                for p in people
+            ]
+        )
         MeetingMaterial.objects.bulk_create(
-            [MeetingMaterial(meeting=meeting, upload=u, added_by=actor, added_at=now)
-             for u in materials])
+            [
+                MeetingMaterial(meeting=meeting, upload=u, added_by=actor, added_at=now)
+                for u in materials
+            ]
+        )
         _notify_invited(meeting, units, people)
-        audit_record(actor=actor, action="meetings.sent", target=meeting, details={
-            "start_at": meeting.start_at, "place": meeting.place,
-            "units": [u.pk for u in units], "people": [p.pk for p in people],
-            "materials": [u.pk for u in materials], "reply_deadline": meeting.reply_deadline})
+        audit_record(
+            actor=actor,
+            action="meetings.sent",
+            target=meeting,
+            details={
+                "start_at": meeting.start_at,
+                "place": meeting.place,
+                "units": [u.pk for u in units],
+                "people": [p.pk for p in people],
+                "materials": [u.pk for u in materials],
+                "reply_deadline": meeting.reply_deadline,
+            },
+        )
     return meeting
 
 
 def _notify_invited(meeting: Meeting, units: Sequence[Unit], people: Sequence[User]) -> None:
-    head = (f"{meeting.organiser_unit.short_name}定于{span(meeting)}在{meeting.place}"
-            f"召开“{meeting.title}”")
+    head = (
+        f"{meeting.organiser_unit.short_name}定于{span(meeting)}在{meeting.place}"
+        f"召开“{meeting.title}”"
+    )
     deadline = when(meeting.reply_deadline)
     key = f"meetings:{meeting.pk}:notice"
-    notify_send(recipients=people, title=f"会议通知：{meeting.title}",
-                body=f"{head}，请于{deadline}前在系统中回复是否参加。", link=link(meeting),
-                kind="meetings.notice", dedupe_key=key)
-    ask = (f"参会要求：{meeting.requirement}。请贵单位" if meeting.requirement
-           else "请贵单位安排人员参加，并")
+    notify_send(
+        recipients=people,
+        title=f"会议通知：{meeting.title}",
+        body=f"{head}，请于{deadline}前在系统中回复是否参加。",
+        link=link(meeting),
+        kind="meetings.notice",
+        dedupe_key=key,
+    )
+    ask = (
+        f"参会要求：{meeting.requirement}。请贵单位"
+        if meeting.requirement
+        else "请贵单位安排人员参加，并"
+    )
     repliers = [p for u in units for p in unit_repliers(u.pk)]
-    notify_send(recipients=repliers, title=f"会议通知：{meeting.title}",
-                body=f"{head}。{ask}于{deadline}前在系统中回复参会人员。",
-                link=link(meeting), kind="meetings.notice", dedupe_key=key)
+    notify_send(
+        recipients=repliers,
+        title=f"会议通知：{meeting.title}",
+        body=f"{head}。{ask}于{deadline}前在系统中回复参会人员。",
+        link=link(meeting),
+        kind="meetings.notice",
+        dedupe_key=key,
+    )
 
 
 def _lock(meeting: Meeting) -> Meeting:
@@ -169,13 +220,23 @@ def meeting_add_materials(*, actor: User, meeting: Meeting, uploads: Sequence[Up
         have = set(meeting.materials.values_list("upload_id", flat=True))
         new = [u for u in uploads if u.pk not in have]
         MeetingMaterial.objects.bulk_create(
-            [MeetingMaterial(meeting=meeting, upload=u, added_by=actor) for u in new])
+            [MeetingMaterial(meeting=meeting, upload=u, added_by=actor) for u in new]
+        )
         if new:
-            notify_send(recipients=_everyone(meeting), title=f"会议材料已更新：{meeting.title}",
-                        body="、".join(u.name for u in new), link=link(meeting), sms=False,
-                        kind="meetings.materials")
-        audit_record(actor=actor, action="meetings.materials_added", target=meeting,
-                     details={"uploads": [u.pk for u in new], "names": [u.name for u in new]})
+            notify_send(
+                recipients=_everyone(meeting),
+                title=f"会议材料已更新：{meeting.title}",
+                body="、".join(u.name for u in new),
+                link=link(meeting),
+                sms=False,
+                kind="meetings.materials",
+            )
+        audit_record(
+            actor=actor,
+            action="meetings.materials_added",
+            target=meeting,
+            details={"uploads": [u.pk for u in new], "names": [u.name for u in new]},
+        )
     return len(new)
 
 
@@ -184,13 +245,15 @@ def _everyone(meeting: Meeting) -> list[User]:
     people: list[User] = []
     for invitation in meeting.invitations.select_related("person"):
         people.extend(invitation_recipients(invitation))
-    people.extend(User.objects.filter(pk__in=meeting.attendees.filter(person__isnull=False)
-                                      .values("person_id")))
+    people.extend(
+        User.objects.filter(
+            pk__in=meeting.attendees.filter(person__isnull=False).values("person_id")
+        )
+    )
     return people
 
 
-def meeting_extend_deadline(*, actor: User, meeting: Meeting,
-                            reply_deadline: datetime) -> Meeting:
+def meeting_extend_deadline(*, actor: User, meeting: Meeting, reply_deadline: datetime) -> Meeting:
     """Move the reply deadline later; those who have not replied are told."""
     _require_manager(actor, meeting)
     now = timezone.now()
@@ -207,13 +270,21 @@ def meeting_extend_deadline(*, actor: User, meeting: Meeting,
         meeting.reply_deadline = reply_deadline
         meeting.save(update_fields=["reply_deadline"])
         pending = meeting.invitations.filter(reply=Invitation.Reply.PENDING).select_related(
-            "person")
-        notify_send(recipients=[p for i in pending for p in invitation_recipients(i)],
-                    title=f"会议回执截止时间延长：{meeting.title}",
-                    body=f"回复截止时间已延长至{when(reply_deadline)}，请尽快回复。",
-                    link=link(meeting), kind="meetings.deadline")
-        audit_record(actor=actor, action="meetings.deadline_extended", target=meeting,
-                     details={"from": before, "to": reply_deadline})
+            "person"
+        )
+        notify_send(
+            recipients=[p for i in pending for p in invitation_recipients(i)],
+            title=f"会议回执截止时间延长：{meeting.title}",
+            body=f"回复截止时间已延长至{when(reply_deadline)}，请尽快回复。",
+            link=link(meeting),
+            kind="meetings.deadline",
+        )
+        audit_record(
+            actor=actor,
+            action="meetings.deadline_extended",
+            target=meeting,
+            details={"from": before, "to": reply_deadline},
+        )
     return meeting
 
 
@@ -227,9 +298,14 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str) -> Meeting:
         meeting.move_to(Meeting.Status.CANCELLED)
         meeting.cancel_reason, meeting.cancelled_at = reason, timezone.now()
         meeting.save(update_fields=["status", "cancel_reason", "cancelled_at"])
-        notify_send(recipients=_everyone(meeting), title=f"会议取消：{meeting.title}",
-                    body=f"原定{span(meeting)}在{meeting.place}召开的会议已取消。原因：{reason}",
-                    link=link(meeting), kind="meetings.cancelled")
-        audit_record(actor=actor, action="meetings.cancelled", target=meeting,
-                     details={"reason": reason})
+        notify_send(
+            recipients=_everyone(meeting),
+            title=f"会议取消：{meeting.title}",
+            body=f"原定{span(meeting)}在{meeting.place}召开的会议已取消。原因：{reason}",
+            link=link(meeting),
+            kind="meetings.cancelled",
+        )
+        audit_record(
+            actor=actor, action="meetings.cancelled", target=meeting, details={"reason": reason}
+        )
     return meeting

@@ -43,17 +43,22 @@ def _remind_reply(invitation: Invitation, now: datetime) -> bool:
     meeting = invitation.meeting
     with transaction.atomic():
         claimed = Invitation.objects.filter(
-            pk=invitation.pk, reply_reminded_at__isnull=True, reply=Invitation.Reply.PENDING,
+            pk=invitation.pk,
+            reply_reminded_at__isnull=True,
+            reply=Invitation.Reply.PENDING,
         ).update(reply_reminded_at=now)
         if not claimed:
             return False
         whom = "贵单位" if invitation.kind == Invitation.Kind.UNIT else "您"
-        notify_send(recipients=invitation_recipients(invitation),
-                    title=f"请回复会议通知：{meeting.title}",
-                    body=f"{whom}尚未回复{span(meeting)}在{meeting.place}召开的会议，"
-                         f"回复截止时间为{when(meeting.reply_deadline)}，请尽快回复。",
-                    link=link(meeting), kind="meetings.reply_reminder",
-                    dedupe_key=f"meetings:reply:{invitation.pk}")
+        notify_send(
+            recipients=invitation_recipients(invitation),
+            title=f"请回复会议通知：{meeting.title}",
+            body=f"{whom}尚未回复{span(meeting)}在{meeting.place}召开的会议，"
+            f"回复截止时间为{when(meeting.reply_deadline)}，请尽快回复。",
+            link=link(meeting),
+            kind="meetings.reply_reminder",
+            dedupe_key=f"meetings:reply:{invitation.pk}",
+        )
     return True
 
 
@@ -61,13 +66,18 @@ def _remind_start(attendee: Attendee, now: datetime) -> bool:
     meeting = attendee.meeting
     with transaction.atomic():
         claimed = Attendee.objects.filter(pk=attendee.pk, start_reminded_at__isnull=True).update(
-            start_reminded_at=now)
+            start_reminded_at=now
+        )
         if not claimed or attendee.person is None:
             return False
-        notify_send(recipients=[attendee.person], title=f"会议即将开始：{meeting.title}",
-                    body=f"会议将于{when(meeting.start_at)}在{meeting.place}开始，请准时出席并签到。",
-                    link=link(meeting), kind="meetings.start_reminder",
-                    dedupe_key=f"meetings:start:{meeting.pk}")
+        notify_send(
+            recipients=[attendee.person],
+            title=f"会议即将开始：{meeting.title}",
+            body=f"会议将于{when(meeting.start_at)}在{meeting.place}开始，请准时出席并签到。",
+            link=link(meeting),
+            kind="meetings.start_reminder",
+            dedupe_key=f"meetings:start:{meeting.pk}",
+        )
     return True
 
 
@@ -76,16 +86,20 @@ def reminders_send_due(*, now: datetime | None = None) -> ReminderCounts:
     now = now or timezone.now()
     counts = ReminderCounts()
     unanswered = Invitation.objects.filter(
-        reply=Invitation.Reply.PENDING, reply_reminded_at__isnull=True,
-        meeting__status=Meeting.Status.SENT, meeting__reply_deadline__gt=now,
+        reply=Invitation.Reply.PENDING,
+        reply_reminded_at__isnull=True,
+        meeting__status=Meeting.Status.SENT,
+        meeting__reply_deadline__gt=now,
         meeting__reply_deadline__lte=now + conf.reply_reminder_lead(),
     ).select_related("meeting", "person", "unit")
     for invitation in unanswered:
         if _reply_due(invitation, now) and _remind_reply(invitation, now):
             counts.reply += 1
     coming = Attendee.objects.filter(
-        person__isnull=False, start_reminded_at__isnull=True,
-        meeting__status=Meeting.Status.SENT, meeting__start_at__gt=now,
+        person__isnull=False,
+        start_reminded_at__isnull=True,
+        meeting__status=Meeting.Status.SENT,
+        meeting__start_at__gt=now,
         meeting__start_at__lte=now + conf.start_reminder_lead(),
     ).select_related("meeting", "person")
     for attendee in coming:
@@ -93,6 +107,9 @@ def reminders_send_due(*, now: datetime | None = None) -> ReminderCounts:
             counts.start += 1
     if counts.reply or counts.start:
         with transaction.atomic():
-            audit_record(actor=None, action="meetings.reminders_sent",
-                         details={"reply": counts.reply, "start": counts.start})
+            audit_record(
+                actor=None,
+                action="meetings.reminders_sent",
+                details={"reply": counts.reply, "start": counts.start},
+            )
     return counts

@@ -54,11 +54,17 @@ def invitations_mark_received(*, viewer: User, meeting: Meeting) -> int:
     with transaction.atomic():
         # Conditional: two tabs opening at once record one receipt. All row updates come before
         # the audit appends, which hold the chain head until commit (audit_record's rule).
-        done = [pk for pk in fresh if Invitation.objects.filter(
-            pk=pk, received_at__isnull=True).update(received_at=now, received_by=viewer)]
+        done = [
+            pk
+            for pk in fresh
+            if Invitation.objects.filter(pk=pk, received_at__isnull=True).update(
+                received_at=now, received_by=viewer
+            )
+        ]
         for pk in done:
-            audit_record(actor=viewer, action="meetings.received", target=meeting,
-                         details={"invitation": pk})
+            audit_record(
+                actor=viewer, action="meetings.received", target=meeting, details={"invitation": pk}
+            )
     return len(done)
 
 
@@ -84,8 +90,13 @@ def _unit_attendees(invitation: Invitation, data: ReplyInput) -> list[_Named]:
     named = [_person_of_unit(invitation, pk) for pk in dict.fromkeys(data.attendee_ids)]
     found = [_Named(p, p.display_name, p.post) for p in named]
     for name, post in data.extra_attendees:
-        found.append(_Named(None, clean_text(name, what="参会人员姓名", max_length=60),
-                            clean_text(post, what="参会人员职务", max_length=60, required=False)))
+        found.append(
+            _Named(
+                None,
+                clean_text(name, what="参会人员姓名", max_length=60),
+                clean_text(post, what="参会人员职务", max_length=60, required=False),
+            )
+        )
     if not found:
         raise DomainError("请指定本单位的参会人员（至少一人）。")
     if len(found) > MAX_ATTENDEES:
@@ -116,16 +127,22 @@ def _check_open(meeting: Meeting) -> None:
             f"回复截止时间（{when(meeting.reply_deadline)}）已过，不能再回复或修改回执。"
             f"如确需变更，请联系组织单位{meeting.organiser_unit.short_name}"
             f"的{meeting.organiser.display_name}{phone}延长截止时间。",
-            code="deadline_passed")
+            code="deadline_passed",
+        )
 
 
 def _check_unique(invitation: Invitation, named: list[_Named]) -> None:
     ids = [n.person.pk for n in named if n.person is not None]
-    taken = (Attendee.objects.filter(meeting_id=invitation.meeting_id, person_id__in=ids)
-             .exclude(invitation=invitation).select_related("person").first())
+    taken = (
+        Attendee.objects.filter(meeting_id=invitation.meeting_id, person_id__in=ids)
+        .exclude(invitation=invitation)
+        .select_related("person")
+        .first()
+    )
     if taken is not None:
-        raise DomainError(f"{taken.name}已在本次会议的参会名单中（个人受邀或已由其他回执指定），"
-                          "不必重复指定。")
+        raise DomainError(
+            f"{taken.name}已在本次会议的参会名单中（个人受邀或已由其他回执指定），不必重复指定。"
+        )
 
 
 def _replace_attendees(invitation: Invitation, named: list[_Named]) -> list[Attendee]:
@@ -133,8 +150,17 @@ def _replace_attendees(invitation: Invitation, named: list[_Named]) -> list[Atte
         raise Conflict("已有参会人员签到，不能再修改回执。如需调整请联系会议组织人。")
     _check_unique(invitation, named)
     invitation.attendees.all().delete()
-    rows = [Attendee(meeting_id=invitation.meeting_id, invitation=invitation, person=n.person,
-                     name=n.name, post=n.post, substitute=n.substitute) for n in named]
+    rows = [
+        Attendee(
+            meeting_id=invitation.meeting_id,
+            invitation=invitation,
+            person=n.person,
+            name=n.name,
+            post=n.post,
+            substitute=n.substitute,
+        )
+        for n in named
+    ]
     try:
         with transaction.atomic():  # a savepoint: the race below leaves the reply undone
             return Attendee.objects.bulk_create(rows)
@@ -150,13 +176,16 @@ def invitation_reply(*, actor: User, invitation: Invitation, data: ReplyInput) -
     if data.answer not in (R.ATTEND, R.ABSENT, R.SUBSTITUTE):
         raise DomainError("请选择回执：参加、不参加或委派他人参加。")
     with transaction.atomic():
-        locked = (Invitation.objects.select_for_update(of=("self",))
-                  .select_related("meeting__organiser_unit", "meeting__organiser", "unit",
-                                  "person").get(pk=invitation.pk))
+        locked = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("meeting__organiser_unit", "meeting__organiser", "unit", "person")
+            .get(pk=invitation.pk)
+        )
         _check_open(locked.meeting)
         named, reason = _named_for(locked, data)
-        check_markings([("不参加事由", reason),
-                        *(("参会人员", f"{n.name} {n.post}") for n in named)])
+        check_markings(
+            [("不参加事由", reason), *(("参会人员", f"{n.name} {n.post}") for n in named)]
+        )
         before = locked.reply
         locked.move_to(data.answer)
         old_people = set(locked.attendees.exclude(person=None).values_list("person_id", flat=True))
@@ -165,22 +194,50 @@ def invitation_reply(*, actor: User, invitation: Invitation, data: ReplyInput) -
         locked.reason, locked.replied_at, locked.replied_by = reason, now, actor
         if locked.received_at is None:
             locked.received_at, locked.received_by = now, actor
-        locked.save(update_fields=["reply", "reason", "replied_at", "replied_by",
-                                   "received_at", "received_by"])
-        _tell_named(locked, [a.person for a in attendees
-                             if a.person is not None and a.person.pk not in old_people
-                             and a.person.pk != actor.pk])
-        audit_record(actor=actor, action="meetings.replied", target=locked.meeting, details={
-            "invitation": locked.pk, "invitee": locked.invitee_name, "from": before,
-            "answer": locked.reply, "reason": reason,
-            "attendees": [f"{a.name} {a.post}".strip() for a in attendees]})
+        locked.save(
+            update_fields=[
+                "reply",
+                "reason",
+                "replied_at",
+                "replied_by",
+                "received_at",
+                "received_by",
+            ]
+        )
+        _tell_named(
+            locked,
+            [
+                a.person
+                for a in attendees
+                if a.person is not None
+                and a.person.pk not in old_people
+                and a.person.pk != actor.pk
+            ],
+        )
+        audit_record(
+            actor=actor,
+            action="meetings.replied",
+            target=locked.meeting,
+            details={
+                "invitation": locked.pk,
+                "invitee": locked.invitee_name,
+                "from": before,
+                "answer": locked.reply,
+                "reason": reason,
+                "attendees": [f"{a.name} {a.post}".strip() for a in attendees],
+            },
+        )
     return locked
 
 
 def _tell_named(invitation: Invitation, people: list[User]) -> None:
     meeting = invitation.meeting
-    notify_send(recipients=people, title=f"参会通知：{meeting.title}",
-                body=f"您已被指定参加{span(meeting)}在{meeting.place}召开的“{meeting.title}”，"
-                     "请准时出席并在会场签到。",
-                link=link(meeting), kind="meetings.named",
-                dedupe_key=f"meetings:{meeting.pk}:named")
+    notify_send(
+        recipients=people,
+        title=f"参会通知：{meeting.title}",
+        body=f"您已被指定参加{span(meeting)}在{meeting.place}召开的“{meeting.title}”，"
+        "请准时出席并在会场签到。",
+        link=link(meeting),
+        kind="meetings.named",
+        dedupe_key=f"meetings:{meeting.pk}:named",
+    )

@@ -31,8 +31,10 @@ SALT = "wenshu.meetings.signin"
 CODE_DIGITS = 6
 MAX_FAILURES = 10
 FAILURE_WINDOW = timedelta(minutes=15)
-NOT_LISTED = ("您不在该会议的参会名单中（未受邀请，或未被本单位指定参会），不能签到。"
-              "如有疑问请联系会议组织人。")
+NOT_LISTED = (
+    "您不在该会议的参会名单中（未受邀请，或未被本单位指定参会），不能签到。"
+    "如有疑问请联系会议组织人。"
+)
 BAD_QR = "签到二维码无效，请重新扫描会场屏幕上的二维码，或输入签到码。"
 OLD_QR = "签到二维码已过期或签到码已更换，请扫描会场屏幕上当前的二维码，或输入签到码。"
 
@@ -52,16 +54,19 @@ class SigninResult:
 
 
 def _window_message(meeting: Meeting) -> str:
-    return (f"不在签到时间内：签到时间为会议开始前 1 小时至结束后 1 小时"
-            f"（{when(meeting.signin_opens_at)}至{when(meeting.signin_closes_at)}）。")
+    return (
+        f"不在签到时间内：签到时间为会议开始前 1 小时至结束后 1 小时"
+        f"（{when(meeting.signin_opens_at)}至{when(meeting.signin_closes_at)}）。"
+    )
 
 
 def _new_code(meeting: Meeting, now: datetime) -> str:
     """A code no other meeting still open for sign-in is showing."""
-    live = Meeting.objects.filter(status=Meeting.Status.SENT,
-                                  end_at__gt=now - SIGNIN_MARGIN).exclude(pk=meeting.pk)
+    live = Meeting.objects.filter(
+        status=Meeting.Status.SENT, end_at__gt=now - SIGNIN_MARGIN
+    ).exclude(pk=meeting.pk)
     for _ in range(50):
-        code = f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
+        code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
         if code != meeting.signin_code and not live.filter(signin_code=code).exists():
             return code
     raise Conflict("暂时无法生成签到码，请稍后重试。")
@@ -84,8 +89,12 @@ def _issue(actor: User, meeting: Meeting, *, renew: bool) -> SigninScreen:
         if renew or not meeting.signin_code:
             meeting.signin_code, meeting.signin_code_at = _new_code(meeting, now), now
             meeting.save(update_fields=["signin_code", "signin_code_at"])
-            audit_record(actor=actor, action="meetings.signin_code_issued", target=meeting,
-                         details={"renewed": renew})
+            audit_record(
+                actor=actor,
+                action="meetings.signin_code_issued",
+                target=meeting,
+                details={"renewed": renew},
+            )
     return SigninScreen(meeting=meeting, code=meeting.signin_code, token=signin_token(meeting))
 
 
@@ -111,9 +120,15 @@ def _attendee(meeting: Meeting, person: User, place: Attendee | Invitation) -> A
     if isinstance(place, Attendee):
         return place
     attendee, _ = Attendee.objects.get_or_create(
-        meeting=meeting, person=person,
-        defaults={"invitation": place, "name": person.display_name, "post": person.post,
-                  "walk_in": True})
+        meeting=meeting,
+        person=person,
+        defaults={
+            "invitation": place,
+            "name": person.display_name,
+            "post": person.post,
+            "walk_in": True,
+        },
+    )
     return attendee
 
 
@@ -129,11 +144,16 @@ def _sign_in(actor: User, meeting: Meeting, *, method: str) -> SigninResult:
     with transaction.atomic():
         attendee = _attendee(meeting, actor, place)
         changed = Attendee.objects.filter(pk=attendee.pk, signed_in_at__isnull=True).update(
-            signed_in_at=now, signin_method=method)
+            signed_in_at=now, signin_method=method
+        )
         attendee.refresh_from_db()
         if changed:
-            audit_record(actor=actor, action="meetings.signed_in", target=meeting,
-                         details={"attendee": attendee.pk, "method": method})
+            audit_record(
+                actor=actor,
+                action="meetings.signed_in",
+                target=meeting,
+                details={"attendee": attendee.pk, "method": method},
+            )
     return SigninResult(meeting=meeting, attendee=attendee, already=not changed)
 
 
@@ -197,8 +217,7 @@ def attendee_sign_in_by_code(*, actor: User, code: str) -> SigninResult:
         raise DomainError(f"签到码为 {CODE_DIGITS} 位数字，请核对会场屏幕上的签到码。")
     candidates = list(Meeting.objects.filter(signin_code=code).order_by("-start_at"))
     if not candidates:
-        raise _fail(actor, DomainError("签到码不正确，请核对会场屏幕上的签到码。",
-                                       code="bad_code"))
+        raise _fail(actor, DomainError("签到码不正确，请核对会场屏幕上的签到码。", code="bad_code"))
     mine = [m for m in candidates if _place(m, actor) is not None]
     if not mine:
         raise _fail(actor, NotFound(NOT_LISTED))
@@ -219,10 +238,15 @@ def attendee_mark_present(*, actor: User, attendee: Attendee) -> Attendee:
         raise Conflict(_window_message(meeting))
     with transaction.atomic():
         changed = Attendee.objects.filter(pk=attendee.pk, signed_in_at__isnull=True).update(
-            signed_in_at=now, signin_method=Attendee.Method.MANUAL, marked_by=actor)
+            signed_in_at=now, signin_method=Attendee.Method.MANUAL, marked_by=actor
+        )
         if not changed:
             raise Conflict(f"{attendee.name}已经签到，无需重复登记。")
-        audit_record(actor=actor, action="meetings.marked_present", target=meeting,
-                     details={"attendee": attendee.pk, "name": attendee.name})
+        audit_record(
+            actor=actor,
+            action="meetings.marked_present",
+            target=meeting,
+            details={"attendee": attendee.pk, "name": attendee.name},
+        )
     attendee.refresh_from_db()
     return attendee

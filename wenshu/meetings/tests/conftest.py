@@ -33,8 +33,9 @@ def cast(city) -> Cast:
     c = make_unit("白银市卫生健康委员会", "市卫健委", "白卫")
     people = Cast(
         city=city,
-        gov_clerk=make_person("gov_clerk", city.gov_office, "clerk", real_name="龚文书",
-                              mobile="13900000000"),
+        gov_clerk=make_person(
+            "gov_clerk", city.gov_office, "clerk", real_name="龚文书", mobile="13900000000"
+        ),
         gov_leader=make_person("gov_leader", city.gov_office, "unit_leader", real_name="龚主任"),
         c=c,
         c_clerk=make_person("c_clerk", c, "clerk", real_name="程文书", mobile="13900000003"),
@@ -49,20 +50,32 @@ def cast(city) -> Cast:
     return people
 
 
-def times(start_in: timedelta = timedelta(days=3), *, length: timedelta = timedelta(hours=2),
-          deadline_in: timedelta = timedelta(days=2)) -> dict[str, datetime]:
+def times(
+    start_in: timedelta = timedelta(days=3),
+    *,
+    length: timedelta = timedelta(hours=2),
+    deadline_in: timedelta = timedelta(days=2),
+) -> dict[str, datetime]:
     now = timezone.now().replace(second=0, microsecond=0)
-    return {"start_at": now + start_in, "end_at": now + start_in + length,
-            "reply_deadline": now + deadline_in}
+    return {
+        "start_at": now + start_in,
+        "end_at": now + start_in + length,
+        "reply_deadline": now + deadline_in,
+    }
 
 
-def meeting_input(*, unit_ids: Sequence[int] = (), person_ids: Sequence[int] = (),
-                  **overrides: Any) -> services.MeetingInput:
+def meeting_input(
+    *, unit_ids: Sequence[int] = (), person_ids: Sequence[int] = (), **overrides: Any
+) -> services.MeetingInput:
     fields: dict[str, Any] = {
-        "title": "全市政务信息化工作推进会", "place": "市政府三楼第一会议室",
+        "title": "全市政务信息化工作推进会",
+        "place": "市政府三楼第一会议室",
         "agenda": "一、通报全市政务信息化进展\n二、部署下一阶段工作",
-        "requirement": "请各单位分管负责人参加", "contact_phone": "0943-8220000",
-        **times(), "unit_ids": list(unit_ids), "person_ids": list(person_ids),
+        "requirement": "请各单位分管负责人参加",
+        "contact_phone": "0943-8220000",
+        **times(),
+        "unit_ids": list(unit_ids),
+        "person_ids": list(person_ids),
     }
     fields.update(overrides)
     return services.MeetingInput(**fields)
@@ -72,10 +85,12 @@ def meeting_input(*, unit_ids: Sequence[int] = (), person_ids: Sequence[int] = (
 def send(cast):
     """send(units=[...], people=[...], **fields) → a meeting sent by the government office clerk."""
 
-    def _send(units: Sequence[Any] = (), people: Sequence[Any] = (), actor: Any = None,
-              **fields: Any) -> Meeting:
-        data = meeting_input(unit_ids=[u.pk for u in units], person_ids=[p.pk for p in people],
-                             **fields)
+    def _send(
+        units: Sequence[Any] = (), people: Sequence[Any] = (), actor: Any = None, **fields: Any
+    ) -> Meeting:
+        data = meeting_input(
+            unit_ids=[u.pk for u in units], person_ids=[p.pk for p in people], **fields
+        )
         return services.meeting_create(actor=actor or cast.gov_clerk, data=data)
 
     return _send
@@ -95,8 +110,9 @@ def invitation_of(meeting: Meeting, who: Any) -> Invitation:
 
 
 def reply(actor: Any, invitation: Invitation, answer: str, **fields: Any) -> Invitation:
-    return services.invitation_reply(actor=actor, invitation=invitation,
-                                     data=services.ReplyInput(answer=answer, **fields))
+    return services.invitation_reply(
+        actor=actor, invitation=invitation, data=services.ReplyInput(answer=answer, **fields)
+    )
 
 
 def as_client(user: Any) -> Client:

@@ -22,10 +22,16 @@ def _post(c, url, data):
 
 def _payload(cast, **overrides):
     start = timezone.now() + timedelta(days=3)
-    data = {"title": "预算编制工作会", "place": "财政局会议室", "agenda": "研究预算",
-            "start_at": start.isoformat(), "end_at": (start + timedelta(hours=1)).isoformat(),
-            "reply_deadline": (start - timedelta(days=1)).isoformat(),
-            "unit_ids": [cast.city.b.pk, cast.c.pk], "person_ids": [cast.city.a_leader.pk]}
+    data = {
+        "title": "预算编制工作会",
+        "place": "财政局会议室",
+        "agenda": "研究预算",
+        "start_at": start.isoformat(),
+        "end_at": (start + timedelta(hours=1)).isoformat(),
+        "reply_deadline": (start - timedelta(days=1)).isoformat(),
+        "unit_ids": [cast.city.b.pk, cast.c.pk],
+        "person_ids": [cast.city.a_leader.pk],
+    }
     data.update(overrides)
     return data
 
@@ -40,9 +46,15 @@ def test_a_clerk_sends_and_units_reply_through_the_api(cast):
     mine = detail.json()["my_invitations"]
     assert [i["invitee"] for i in mine] == ["市教育局"] and mine[0]["received_at"]
     url = f"{BASE}{meeting_id}/invitations/{mine[0]['id']}/reply"
-    answered = _post(as_client(city.b_clerk), url,
-                     {"answer": "attend", "attendee_ids": [city.b_staff.pk],
-                      "extra_attendees": [{"name": "王五", "post": "科长"}]})
+    answered = _post(
+        as_client(city.b_clerk),
+        url,
+        {
+            "answer": "attend",
+            "attendee_ids": [city.b_staff.pk],
+            "extra_attendees": [{"name": "王五", "post": "科长"}],
+        },
+    )
     assert answered.status_code == 200, answered.content
     assert [a["name"] for a in answered.json()["attendees"]] == ["贝科员", "王五"]
     table = as_client(cast.gov_clerk).get(f"{BASE}{meeting_id}/invitations").json()
@@ -50,11 +62,15 @@ def test_a_clerk_sends_and_units_reply_through_the_api(cast):
 
 
 def test_naive_times_are_beijing_time(cast):
-    start = (timezone.localtime() + timedelta(days=3)).replace(hour=9, minute=0, second=0,
-                                                                microsecond=0, tzinfo=None)
-    data = _payload(cast, start_at=start.isoformat(),
-                    end_at=(start + timedelta(hours=1)).isoformat(),
-                    reply_deadline=(start - timedelta(days=1)).isoformat())
+    start = (timezone.localtime() + timedelta(days=3)).replace(
+        hour=9, minute=0, second=0, microsecond=0, tzinfo=None
+    )
+    data = _payload(
+        cast,
+        start_at=start.isoformat(),
+        end_at=(start + timedelta(hours=1)).isoformat(),
+        reply_deadline=(start - timedelta(days=1)).isoformat(),
+    )
     assert _post(as_client(cast.gov_clerk), BASE, data).status_code == 201
     assert timezone.localtime(Meeting.objects.get().start_at).hour == 9
 
@@ -116,8 +132,10 @@ def test_materials_are_uploaded_and_downloaded(cast, meeting):
     upload_id = added.json()[0]["upload_id"]
     got = as_client(cast.c_clerk).get(f"{BASE}{meeting.pk}/materials/{upload_id}")
     assert got.status_code == 200 and got.content == "议程内容".encode()
-    assert as_client(cast.city.b_staff).get(
-        f"{BASE}{meeting.pk}/materials/{upload_id}").status_code == 404
+    assert (
+        as_client(cast.city.b_staff).get(f"{BASE}{meeting.pk}/materials/{upload_id}").status_code
+        == 404
+    )
 
 
 def test_an_outsider_gets_404_on_every_api_route(cast, meeting):
@@ -126,12 +144,18 @@ def test_an_outsider_gets_404_on_every_api_route(cast, meeting):
     reply(city.a_clerk, inv, "attend", attendee_ids=[city.a_staff.pk])
     attendee = Attendee.objects.get(invitation=inv)
     m = f"{BASE}{meeting.pk}"
-    routes = [("get", m, None), ("post", f"{m}/invitations/{inv.pk}/reply", {"answer": "attend"}),
-              ("get", f"{m}/invitations", None), ("get", f"{m}/export.xlsx", None),
-              ("post", f"{m}/deadline", {"reply_deadline": timezone.now().isoformat()}),
-              ("post", f"{m}/cancel", {"reason": "x"}), ("get", f"{m}/materials/1", None),
-              ("get", f"{m}/signin-screen", None), ("post", f"{m}/signin-screen/renew", None),
-              ("post", f"{m}/attendees/{attendee.pk}/present", None)]
+    routes = [
+        ("get", m, None),
+        ("post", f"{m}/invitations/{inv.pk}/reply", {"answer": "attend"}),
+        ("get", f"{m}/invitations", None),
+        ("get", f"{m}/export.xlsx", None),
+        ("post", f"{m}/deadline", {"reply_deadline": timezone.now().isoformat()}),
+        ("post", f"{m}/cancel", {"reason": "x"}),
+        ("get", f"{m}/materials/1", None),
+        ("get", f"{m}/signin-screen", None),
+        ("post", f"{m}/signin-screen/renew", None),
+        ("post", f"{m}/attendees/{attendee.pk}/present", None),
+    ]
     for outsider in (city.b_staff, city.shuziban):
         c = as_client(outsider)
         for method, url, body in routes:

@@ -40,11 +40,15 @@ def _send_notice(b, live_server, cast) -> Meeting:
     b.find_element(By.LINK_TEXT, "会议通知").click()
     b.find_element(By.LINK_TEXT, "发会议通知").click()
     start = timezone.now() + timedelta(days=3)
-    for name, value in (("title", "全市政务信息化工作推进会"), ("place", "市政府三楼第一会议室"),
-                        ("agenda", "一、通报进展\n二、部署工作"),
-                        ("requirement", "请各单位分管负责人参加"),
-                        ("start_at", _local(start)), ("end_at", _local(start + timedelta(hours=2))),
-                        ("reply_deadline", _local(start - timedelta(days=1)))):
+    for name, value in (
+        ("title", "全市政务信息化工作推进会"),
+        ("place", "市政府三楼第一会议室"),
+        ("agenda", "一、通报进展\n二、部署工作"),
+        ("requirement", "请各单位分管负责人参加"),
+        ("start_at", _local(start)),
+        ("end_at", _local(start + timedelta(hours=2))),
+        ("reply_deadline", _local(start - timedelta(days=1))),
+    ):
         _set(b, name, value)
     for unit in (cast.city.a, cast.city.b, cast.c):
         b.find_element(By.CSS_SELECTOR, f'input[name="units"][value="{unit.pk}"]').click()
@@ -64,12 +68,14 @@ def _open_from_workbench(b, live_server, title: str) -> None:
 
 def _submit_reply(b, inv: Invitation) -> None:
     b.find_element(By.CSS_SELECTOR, f"#reply-{inv.pk} button[type=submit]").click()
-    WebDriverWait(b, 10).until(EC.text_to_be_present_in_element((By.TAG_NAME, "main"),
-                                                                "回执已提交"))
+    WebDriverWait(b, 10).until(
+        EC.text_to_be_present_in_element((By.TAG_NAME, "main"), "回执已提交")
+    )
 
 
 def test_three_units_two_replies_one_substitute_and_the_third_is_reminded(
-        cast, live_server, browser_as, time_machine):
+    cast, live_server, browser_as, time_machine
+):
     city = cast.city
     b = browser_as(cast.gov_clerk)
     meeting = _send_notice(b, live_server, cast)
@@ -81,16 +87,18 @@ def test_three_units_two_replies_one_substitute_and_the_third_is_reminded(
     _open_from_workbench(b, live_server, meeting.title)
     inv_a = meeting.invitations.get(unit=city.a)
     b.find_element(By.CSS_SELECTOR, f'input[name="inv{inv_a.pk}-answer"][value="attend"]').click()
-    b.find_element(By.CSS_SELECTOR,
-                   f'input[name="inv{inv_a.pk}-attendees"][value="{city.a_staff.pk}"]').click()
+    b.find_element(
+        By.CSS_SELECTOR, f'input[name="inv{inv_a.pk}-attendees"][value="{city.a_staff.pk}"]'
+    ).click()
     _submit_reply(b, inv_a)
 
     # Unit B's leader cannot go and sends someone else.
     b = browser_as(city.b_clerk)
     _open_from_workbench(b, live_server, meeting.title)
     inv_b = meeting.invitations.get(unit=city.b)
-    b.find_element(By.CSS_SELECTOR,
-                   f'input[name="inv{inv_b.pk}-answer"][value="substitute"]').click()
+    b.find_element(
+        By.CSS_SELECTOR, f'input[name="inv{inv_b.pk}-answer"][value="substitute"]'
+    ).click()
     assert not b.find_element(By.NAME, f"inv{inv_b.pk}-reason").is_displayed()  # reply.js
     _set(b, f"inv{inv_b.pk}-substitute_name", "钱七")
     _set(b, f"inv{inv_b.pk}-substitute_post", "副局长")
@@ -108,8 +116,9 @@ def test_three_units_two_replies_one_substitute_and_the_third_is_reminded(
     assert "委派他人参加" in row_b and "钱七（副局长）［代参］" in row_b
     assert "未回复" in table.find_element(By.ID, f"invitation-{inv_c.pk}").text
     as_client(cast.c_clerk).get(f"/meetings/{meeting.pk}/")  # unit C opens it, does not reply
-    WebDriverWait(b, 15).until(EC.text_to_be_present_in_element(
-        (By.ID, f"invitation-{inv_c.pk}"), "已收到"))
+    WebDriverWait(b, 15).until(
+        EC.text_to_be_present_in_element((By.ID, f"invitation-{inv_c.pk}"), "已收到")
+    )
     assert "已回复 2" in table.text
     shot = screenshot(b, "meetings-organiser-table")
     assert shot.exists() and shot.stat().st_size > 0

@@ -47,8 +47,9 @@ def _together(action: Callable[[], object], n: int = 4) -> list[str]:
 def test_a_double_clicked_reply_leaves_one_set_of_attendees(cast, meeting):
     city = cast.city
     inv = invitation_of(meeting, city.b)
-    results = _together(lambda: reply(city.b_clerk, inv, "attend",
-                                      attendee_ids=[city.b_staff.pk, city.b_leader.pk]))
+    results = _together(
+        lambda: reply(city.b_clerk, inv, "attend", attendee_ids=[city.b_staff.pk, city.b_leader.pk])
+    )
     assert results == ["ok"] * 4
     assert Attendee.objects.filter(invitation=inv).count() == 2
     assert Notification.objects.filter(kind="meetings.named").count() == 2

@@ -27,12 +27,15 @@ def _local(moment) -> str:
 def _form(cast, **overrides):
     now = timezone.now()
     data = {
-        "title": "全市安全生产工作会议", "place": "市政府二楼会议室",
+        "title": "全市安全生产工作会议",
+        "place": "市政府二楼会议室",
         "agenda": "一、通报\n二、部署",
         "start_at": _local(now + timedelta(days=3)),
         "end_at": _local(now + timedelta(days=3, hours=2)),
-        "reply_deadline": _local(now + timedelta(days=2)), "requirement": "",
-        "contact_phone": "8220000", "units": [cast.city.a.pk, cast.city.b.pk],
+        "reply_deadline": _local(now + timedelta(days=2)),
+        "requirement": "",
+        "contact_phone": "8220000",
+        "units": [cast.city.a.pk, cast.city.b.pk],
         "people": [cast.c_leader.pk],
     }
     data.update(overrides)
@@ -77,11 +80,16 @@ def test_an_infected_material_is_refused_and_nothing_is_sent(cast):
     meeting = Meeting.objects.get()
     upload = meeting.materials.get().upload
     download = as_client(cast.city.a_clerk).get(
-        reverse("meetings:material", args=[meeting.pk, upload.pk]))
+        reverse("meetings:material", args=[meeting.pk, upload.pk])
+    )
     assert download.status_code == 200 and download.content == "会议议程".encode()
     for outsider in (cast.city.a_staff, cast.city.shuziban):
-        assert as_client(outsider).get(
-            reverse("meetings:material", args=[meeting.pk, upload.pk])).status_code == 404
+        assert (
+            as_client(outsider)
+            .get(reverse("meetings:material", args=[meeting.pk, upload.pk]))
+            .status_code
+            == 404
+        )
 
 
 def test_staff_cannot_open_the_send_form(cast):
@@ -105,11 +113,20 @@ def test_the_reply_form_on_the_notice_page(cast, meeting):
     url = reverse("meetings:reply", args=[meeting.pk, inv.pk])
     bad = c.post(url, {f"inv{inv.pk}-answer": "absent", f"inv{inv.pk}-reason": ""})
     assert bad.status_code == 400 and "请填写不参加的事由" in bad.content.decode()
-    ok = c.post(url, {f"inv{inv.pk}-answer": "attend", f"inv{inv.pk}-attendees": [city.b_staff.pk],
-                      f"inv{inv.pk}-extra_attendees": "王五 科长\n赵六，干事"})
+    ok = c.post(
+        url,
+        {
+            f"inv{inv.pk}-answer": "attend",
+            f"inv{inv.pk}-attendees": [city.b_staff.pk],
+            f"inv{inv.pk}-extra_attendees": "王五 科长\n赵六，干事",
+        },
+    )
     assert ok.status_code == 302
     assert sorted(Attendee.objects.filter(invitation=inv).values_list("name", "post")) == [
-        ("王五", "科长"), ("贝科员", ""), ("赵六", "干事")]
+        ("王五", "科长"),
+        ("贝科员", ""),
+        ("赵六", "干事"),
+    ]
     page = c.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
     assert "修改回执" in page and "王五" in page
 
@@ -120,15 +137,22 @@ def test_after_the_deadline_the_page_says_so(cast, meeting, time_machine):
     c = as_client(cast.city.b_clerk)
     page = c.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
     assert "回复截止时间已过" in page
-    late = c.post(reverse("meetings:reply", args=[meeting.pk, inv.pk]),
-                  {f"inv{inv.pk}-answer": "absent", f"inv{inv.pk}-reason": "出差"})
+    late = c.post(
+        reverse("meetings:reply", args=[meeting.pk, inv.pk]),
+        {f"inv{inv.pk}-answer": "absent", f"inv{inv.pk}-reason": "出差"},
+    )
     assert late.status_code == 409 and "已过，不能再回复或修改回执" in late.content.decode()
 
 
 def test_the_live_table_polls_and_shows_replies(cast, meeting):
     city = cast.city
-    reply(city.a_clerk, invitation_of(meeting, city.a), "substitute",
-          substitute_name="钱七", substitute_post="副局长")
+    reply(
+        city.a_clerk,
+        invitation_of(meeting, city.a),
+        "substitute",
+        substitute_name="钱七",
+        substitute_post="副局长",
+    )
     c = as_client(cast.gov_clerk)
     page = c.get(reverse("meetings:table", args=[meeting.pk])).content.decode()
     assert 'hx-trigger="every 10s"' in page
@@ -139,12 +163,17 @@ def test_the_live_table_polls_and_shows_replies(cast, meeting):
     assert "钱七" in rows.content.decode()
 
 
-def test_the_live_table_needs_a_fixed_number_of_queries(cast, meeting, send,
-                                                       django_assert_max_num_queries):
+def test_the_live_table_needs_a_fixed_number_of_queries(
+    cast, meeting, send, django_assert_max_num_queries
+):
     city = cast.city
     big = send(units=[city.a, city.b, cast.c, city.secrecy_bureau], people=[city.a_leader])
-    reply(city.a_clerk, invitation_of(big, city.a), "attend",
-          attendee_ids=[city.a_staff.pk, city.a_custodian.pk])
+    reply(
+        city.a_clerk,
+        invitation_of(big, city.a),
+        "attend",
+        attendee_ids=[city.a_staff.pk, city.a_custodian.pk],
+    )
     c = as_client(cast.gov_clerk)
     with django_assert_max_num_queries(14):
         assert c.get(reverse("meetings:table_rows", args=[big.pk])).status_code == 200
@@ -165,13 +194,16 @@ def test_meetings_for_person_gives_the_calendar_its_meetings(cast, meeting, send
     city = cast.city
     start, end = meeting.start_at - timedelta(days=1), meeting.end_at + timedelta(days=1)
     assert list(selectors.meetings_for_person(viewer=city.a_leader, start=start, end=end)) == [
-        meeting]
+        meeting
+    ]
     assert not selectors.meetings_for_person(viewer=city.b_staff, start=start, end=end).exists()
     reply(city.b_clerk, invitation_of(meeting, city.b), "attend", attendee_ids=[city.b_staff.pk])
     assert list(selectors.meetings_for_person(viewer=city.b_staff, start=start, end=end)) == [
-        meeting]
+        meeting
+    ]
     assert not selectors.meetings_for_person(  # outside the period
-        viewer=city.a_leader, start=end, end=end + timedelta(days=1)).exists()
+        viewer=city.a_leader, start=end, end=end + timedelta(days=1)
+    ).exists()
     services.meeting_cancel(actor=cast.gov_clerk, meeting=meeting, reason="改期")
     assert not selectors.meetings_for_person(viewer=city.a_leader, start=start, end=end).exists()
 
@@ -221,8 +253,12 @@ def test_an_invitee_of_another_unit_gets_404_on_the_organisers_routes(cast, meet
 
 
 def test_pages_need_a_login(client, meeting):
-    for url in ("/meetings/", f"/meetings/{meeting.pk}/", "/meetings/signin/",
-                f"/meetings/{meeting.pk}/table/"):
+    for url in (
+        "/meetings/",
+        f"/meetings/{meeting.pk}/",
+        "/meetings/signin/",
+        f"/meetings/{meeting.pk}/table/",
+    ):
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login" in response["Location"]
 
@@ -236,5 +272,9 @@ def test_the_organiser_adds_materials_from_the_page(cast, meeting):
     assert [m.upload.name for m in meeting.materials.all()] == ["补充材料.txt"]
     other = file_ingest(actor=cast.gov_clerk, name="x.txt", data_or_fileobj=b"x")
     assert other.pk  # exists but not a material of this meeting
-    assert as_client(cast.city.a_clerk).get(
-        reverse("meetings:material", args=[meeting.pk, other.pk])).status_code == 404
+    assert (
+        as_client(cast.city.a_clerk)
+        .get(reverse("meetings:material", args=[meeting.pk, other.pk]))
+        .status_code
+        == 404
+    )

@@ -16,16 +16,16 @@ pytestmark = pytest.mark.django_db
 
 
 def _reminded(kind: str) -> set[str]:
-    return set(Notification.objects.filter(kind=kind)
-               .values_list("recipient__username", flat=True))
+    return set(Notification.objects.filter(kind=kind).values_list("recipient__username", flat=True))
 
 
 def _sms(kind: str) -> list[str]:
     return sorted(OutboxMessage.objects.filter(kind=kind).values_list("to_address", flat=True))
 
 
-def test_those_who_have_not_replied_are_reminded_once_near_the_deadline(cast, meeting,
-                                                                       time_machine):
+def test_those_who_have_not_replied_are_reminded_once_near_the_deadline(
+    cast, meeting, time_machine
+):
     city = cast.city
     reply(city.a_clerk, invitation_of(meeting, city.a), "attend", attendee_ids=[city.a_staff.pk])
     reply(city.b_clerk, invitation_of(meeting, city.b), "absent", reason="出差")
@@ -41,8 +41,9 @@ def test_those_who_have_not_replied_are_reminded_once_near_the_deadline(cast, me
     assert OutboxMessage.objects.filter(kind="meetings.reply_reminder").count() == 1
 
 
-def test_no_reminder_after_the_deadline_or_for_a_cancelled_meeting(cast, meeting, send,
-                                                                   time_machine):
+def test_no_reminder_after_the_deadline_or_for_a_cancelled_meeting(
+    cast, meeting, send, time_machine
+):
     other = send(units=[cast.c])
     services.meeting_cancel(actor=cast.gov_clerk, meeting=other, reason="改期")
     time_machine.move_to(meeting.reply_deadline + timedelta(minutes=1), tick=False)
@@ -61,8 +62,12 @@ def test_the_reminder_window_is_a_setting(cast, meeting, settings, time_machine)
 def test_a_short_deadline_is_not_followed_by_an_immediate_reminder(cast, send, time_machine):
     now = timezone.now()
     time_machine.move_to(now, tick=False)
-    send(units=[cast.c], start_at=now + timedelta(hours=6), end_at=now + timedelta(hours=7),
-         reply_deadline=now + timedelta(hours=4))
+    send(
+        units=[cast.c],
+        start_at=now + timedelta(hours=6),
+        end_at=now + timedelta(hours=7),
+        reply_deadline=now + timedelta(hours=4),
+    )
     time_machine.move_to(now + timedelta(minutes=5), tick=False)
     assert services.reminders_send_due().reply == 0  # 4 h to the deadline: wait until halfway
     time_machine.move_to(now + timedelta(hours=2, minutes=1), tick=False)
@@ -71,10 +76,19 @@ def test_a_short_deadline_is_not_followed_by_an_immediate_reminder(cast, send, t
 
 def test_attendees_are_reminded_once_before_the_meeting(cast, meeting, time_machine):
     city = cast.city
-    reply(city.a_clerk, invitation_of(meeting, city.a), "attend", attendee_ids=[city.a_staff.pk],
-          extra_attendees=[("司机小王", "驾驶员")])
-    reply(city.a_leader, invitation_of(meeting, city.a_leader), "substitute",
-          substitute_id=city.a_clerk.pk)
+    reply(
+        city.a_clerk,
+        invitation_of(meeting, city.a),
+        "attend",
+        attendee_ids=[city.a_staff.pk],
+        extra_attendees=[("司机小王", "驾驶员")],
+    )
+    reply(
+        city.a_leader,
+        invitation_of(meeting, city.a_leader),
+        "substitute",
+        substitute_id=city.a_clerk.pk,
+    )
     reply(city.b_clerk, invitation_of(meeting, city.b), "absent", reason="出差")
     time_machine.move_to(meeting.start_at - timedelta(hours=2, minutes=5), tick=False)
     assert services.reminders_send_due().start == 0

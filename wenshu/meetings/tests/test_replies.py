@@ -29,12 +29,19 @@ def test_a_person_who_attends_is_on_the_list(cast, meeting):
 
 def test_a_unit_names_its_attendees_and_they_are_told(cast, meeting):
     city = cast.city
-    inv = reply(city.b_clerk, invitation_of(meeting, city.b), "attend",
-                attendee_ids=[city.b_staff.pk, city.b_leader.pk],
-                extra_attendees=[("司机小王", "驾驶员")])
+    inv = reply(
+        city.b_clerk,
+        invitation_of(meeting, city.b),
+        "attend",
+        attendee_ids=[city.b_staff.pk, city.b_leader.pk],
+        extra_attendees=[("司机小王", "驾驶员")],
+    )
     assert sorted(a.name for a in inv.attendees.all()) == ["司机小王", "贝局长", "贝科员"]
-    told = set(Notification.objects.filter(kind="meetings.named")
-               .values_list("recipient__username", flat=True))
+    told = set(
+        Notification.objects.filter(kind="meetings.named").values_list(
+            "recipient__username", flat=True
+        )
+    )
     assert told == {"b_staff", "b_leader"}
 
 
@@ -67,8 +74,13 @@ def test_a_substitute_is_a_person_of_the_unit_or_a_name_and_post(cast, meeting):
         reply(city.a_leader, mine, "substitute", substitute_name="张三")
     inv = reply(city.a_leader, mine, "substitute", substitute_id=city.a_staff.pk)
     assert [(a.person, a.substitute) for a in inv.attendees.all()] == [(city.a_staff, True)]
-    inv = reply(cast.c_clerk, invitation_of(meeting, cast.c), "substitute",
-                substitute_name="李四", substitute_post="副主任")
+    inv = reply(
+        cast.c_clerk,
+        invitation_of(meeting, cast.c),
+        "substitute",
+        substitute_name="李四",
+        substitute_post="副主任",
+    )
     assert [(a.person, a.name, a.post) for a in inv.attendees.all()] == [(None, "李四", "副主任")]
 
 
@@ -85,8 +97,7 @@ def test_a_reply_can_be_changed_before_the_deadline(cast, meeting):
     assert answers == ["attend", "absent", "substitute"]
 
 
-def test_after_the_deadline_replies_are_refused_until_it_is_extended(cast, meeting,
-                                                                     time_machine):
+def test_after_the_deadline_replies_are_refused_until_it_is_extended(cast, meeting, time_machine):
     city = cast.city
     inv = invitation_of(meeting, city.b)
     time_machine.move_to(meeting.reply_deadline + timedelta(minutes=1), tick=False)
@@ -94,8 +105,9 @@ def test_after_the_deadline_replies_are_refused_until_it_is_extended(cast, meeti
     with pytest.raises(Conflict, match=late) as err:
         reply(city.b_clerk, inv, "absent", reason="出差")
     assert err.value.code == "deadline_passed"
-    services.meeting_extend_deadline(actor=cast.gov_clerk, meeting=meeting,
-                                     reply_deadline=timezone.now() + timedelta(hours=3))
+    services.meeting_extend_deadline(
+        actor=cast.gov_clerk, meeting=meeting, reply_deadline=timezone.now() + timedelta(hours=3)
+    )
     assert reply(city.b_clerk, inv, "absent", reason="出差").reply == R.ABSENT
 
 
@@ -122,8 +134,9 @@ def test_a_person_is_named_only_once_per_meeting(cast, meeting):
     city = cast.city
     reply(city.a_leader, invitation_of(meeting, city.a_leader), "attend")
     with pytest.raises(DomainError, match="艾局长已在本次会议的参会名单中"):
-        reply(city.a_clerk, invitation_of(meeting, city.a), "attend",
-              attendee_ids=[city.a_leader.pk])
+        reply(
+            city.a_clerk, invitation_of(meeting, city.a), "attend", attendee_ids=[city.a_leader.pk]
+        )
     assert invitation_of(meeting, city.a).reply == R.PENDING
 
 
@@ -131,8 +144,9 @@ def test_a_reply_cannot_change_once_someone_signed_in(cast, meeting, time_machin
     city = cast.city
     meeting.reply_deadline = meeting.start_at  # the deadline reaches into the sign-in window
     meeting.save()
-    inv = reply(city.b_clerk, invitation_of(meeting, city.b), "attend",
-                attendee_ids=[city.b_staff.pk])
+    inv = reply(
+        city.b_clerk, invitation_of(meeting, city.b), "attend", attendee_ids=[city.b_staff.pk]
+    )
     time_machine.move_to(meeting.start_at - timedelta(minutes=30), tick=False)
     screen = services.signin_screen(actor=cast.gov_clerk, meeting=meeting)
     services.attendee_sign_in_by_code(actor=city.b_staff, code=screen.code)

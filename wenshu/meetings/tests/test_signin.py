@@ -23,8 +23,13 @@ def ready(cast, meeting, time_machine):
     """Unit B named b_staff; unit C sent 李四 (no account); the clock is 30 min before start."""
     city = cast.city
     reply(city.b_clerk, invitation_of(meeting, city.b), "attend", attendee_ids=[city.b_staff.pk])
-    reply(cast.c_clerk, invitation_of(meeting, cast.c), "substitute",
-          substitute_name="李四", substitute_post="副主任")
+    reply(
+        cast.c_clerk,
+        invitation_of(meeting, cast.c),
+        "substitute",
+        substitute_name="李四",
+        substitute_post="副主任",
+    )
     time_machine.move_to(meeting.start_at - timedelta(minutes=30), tick=False)
     return services.signin_screen(actor=cast.gov_clerk, meeting=meeting)
 
@@ -56,8 +61,9 @@ def test_the_qr_token_signs_in_and_a_renewed_code_voids_it(cast, meeting, ready)
         services.attendee_sign_in_by_token(actor=cast.city.a_leader, token=ready.token)
     with pytest.raises(DomainError, match="签到码不正确"):
         services.attendee_sign_in_by_code(actor=cast.city.a_leader, code=ready.code)
-    assert not services.attendee_sign_in_by_token(actor=cast.city.a_leader,
-                                                  token=renewed.token).already
+    assert not services.attendee_sign_in_by_token(
+        actor=cast.city.a_leader, token=renewed.token
+    ).already
 
 
 def test_a_forged_or_expired_token_is_refused(cast, meeting, ready, time_machine):
@@ -73,8 +79,7 @@ def test_a_forged_or_expired_token_is_refused(cast, meeting, ready, time_machine
     assert signing.loads(ready.token, salt=SALT)["m"] == meeting.pk
 
 
-@pytest.mark.parametrize("offset", [timedelta(hours=-1, minutes=-1),
-                                    timedelta(hours=3, minutes=1)])
+@pytest.mark.parametrize("offset", [timedelta(hours=-1, minutes=-1), timedelta(hours=3, minutes=1)])
 def test_outside_the_window_sign_in_is_refused(cast, meeting, ready, time_machine, offset):
     time_machine.move_to(meeting.start_at + offset, tick=False)  # the meeting lasts 2 h
     with pytest.raises(Conflict, match="不在签到时间内"):
@@ -86,8 +91,9 @@ def test_the_window_edges_are_inside(cast, meeting, ready, time_machine):
     time_machine.move_to(meeting.start_at - timedelta(hours=1), tick=False)
     assert not services.attendee_sign_in_by_code(actor=cast.city.b_staff, code=ready.code).already
     time_machine.move_to(meeting.end_at + timedelta(hours=1), tick=False)
-    assert not services.attendee_sign_in_by_token(actor=cast.city.a_leader,
-                                                  token=ready.token).already
+    assert not services.attendee_sign_in_by_token(
+        actor=cast.city.a_leader, token=ready.token
+    ).already
 
 
 @pytest.mark.parametrize("who", ["a_staff", "b_leader", "b_clerk", "shuziban"])
@@ -103,7 +109,8 @@ def test_people_not_on_the_list_are_refused(cast, ready, who):
 def test_a_person_invited_by_name_may_come_without_replying(cast, meeting, ready):
     result = services.attendee_sign_in_by_code(actor=cast.city.a_leader, code=ready.code)
     assert result.attendee.walk_in and result.attendee.invitation == invitation_of(
-        meeting, cast.city.a_leader)
+        meeting, cast.city.a_leader
+    )
 
 
 def test_wrong_codes_are_limited(cast, ready):

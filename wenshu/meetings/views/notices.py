@@ -28,17 +28,32 @@ PAGE_SIZE = 30
 def meeting_list(request: AuthedRequest) -> HttpResponse:
     may_organise = selectors.may_organise(request.user)
     box = "organised" if request.GET.get("box") == "organised" and may_organise else "received"
-    rows = (selectors.meetings_organised(viewer=request.user) if box == "organised"
-            else selectors.meetings_received(viewer=request.user))
+    rows = (
+        selectors.meetings_organised(viewer=request.user)
+        if box == "organised"
+        else selectors.meetings_received(viewer=request.user)
+    )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "meetings/pages/list.html", {
-        "page": page, "box": box, "may_organise": may_organise, "now": timezone.now(),
-        "query": f"box={box}"})
+    return render(
+        request,
+        "meetings/pages/list.html",
+        {
+            "page": page,
+            "box": box,
+            "may_organise": may_organise,
+            "now": timezone.now(),
+            "query": f"box={box}",
+        },
+    )
 
 
 def _meeting_form(request: AuthedRequest, data: Any = None, files: Any = None) -> MeetingForm:
-    return MeetingForm(data, files, units=selectors.invitable_units(viewer=request.user),
-                       people=selectors.invitable_people(viewer=request.user))
+    return MeetingForm(
+        data,
+        files,
+        units=selectors.invitable_units(viewer=request.user),
+        people=selectors.invitable_people(viewer=request.user),
+    )
 
 
 @login_required
@@ -49,12 +64,14 @@ def meeting_new(request: AuthedRequest) -> HttpResponse:
         return render(request, "meetings/pages/form.html", {"form": _meeting_form(request)})
     form = _meeting_form(request, request.POST, request.FILES)
     if form.is_valid():
-        uploads = ingest_form_files(form, "materials", actor=request.user,
-                                    purpose="meetings.material")
+        uploads = ingest_form_files(
+            form, "materials", actor=request.user, purpose="meetings.material"
+        )
         if uploads is not None:
             try:
-                meeting = services.meeting_create(actor=request.user, data=form.to_input(),
-                                                  materials=uploads)
+                meeting = services.meeting_create(
+                    actor=request.user, data=form.to_input(), materials=uploads
+                )
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -70,10 +87,12 @@ def _initial(invitation: Invitation) -> dict[str, Any]:
     regular = [a for a in attendees if not a.substitute]
     substitute = next((a for a in attendees if a.substitute), None)
     return {
-        "answer": invitation.reply, "reason": invitation.reason,
+        "answer": invitation.reply,
+        "reason": invitation.reason,
         "attendees": [a.person_id for a in regular if a.person_id],
-        "extra_attendees": "\n".join(f"{a.name} {a.post}".strip() for a in regular
-                                     if not a.person_id),
+        "extra_attendees": "\n".join(
+            f"{a.name} {a.post}".strip() for a in regular if not a.person_id
+        ),
         "substitute": substitute.person_id if substitute else None,
         "substitute_name": substitute.name if substitute and not substitute.person_id else "",
         "substitute_post": substitute.post if substitute and not substitute.person_id else "",
@@ -81,26 +100,38 @@ def _initial(invitation: Invitation) -> dict[str, Any]:
 
 
 def _reply_form(invitation: Invitation, data: Any = None) -> ReplyForm:
-    return ReplyForm(data, invitation=invitation, initial=_initial(invitation),
-                     people=selectors.unit_people(unit_id=invitation.unit_id))
+    return ReplyForm(
+        data,
+        invitation=invitation,
+        initial=_initial(invitation),
+        people=selectors.unit_people(unit_id=invitation.unit_id),
+    )
 
 
-def _detail(request: AuthedRequest, meeting: Meeting, *, status: int = 200,
-            **forms: Any) -> HttpResponse:
+def _detail(
+    request: AuthedRequest, meeting: Meeting, *, status: int = 200, **forms: Any
+) -> HttpResponse:
     user = request.user
     invitations = selectors.invitations_answerable(viewer=user, meeting=meeting)
     replies = [(inv, forms.get(f"reply_{inv.pk}") or _reply_form(inv)) for inv in invitations]
-    return render(request, "meetings/pages/detail.html", {
-        "meeting": meeting, "replies": replies, "now": timezone.now(),
-        "replies_open": meeting.replies_open(timezone.now()),
-        "materials": selectors.materials_of(viewer=user, meeting=meeting),
-        "attendance": selectors.attendance_of(viewer=user, meeting=meeting),
-        "manage": selectors.may_manage(user, meeting),
-        "deadline_form": forms.get("deadline_form") or DeadlineForm(
-            initial={"reply_deadline": timezone.localtime(meeting.reply_deadline)}),
-        "cancel_form": forms.get("cancel_form") or CancelForm(),
-        "materials_form": forms.get("materials_form") or MaterialsForm(),
-    }, status=status)
+    return render(
+        request,
+        "meetings/pages/detail.html",
+        {
+            "meeting": meeting,
+            "replies": replies,
+            "now": timezone.now(),
+            "replies_open": meeting.replies_open(timezone.now()),
+            "materials": selectors.materials_of(viewer=user, meeting=meeting),
+            "attendance": selectors.attendance_of(viewer=user, meeting=meeting),
+            "manage": selectors.may_manage(user, meeting),
+            "deadline_form": forms.get("deadline_form")
+            or DeadlineForm(initial={"reply_deadline": timezone.localtime(meeting.reply_deadline)}),
+            "cancel_form": forms.get("cancel_form") or CancelForm(),
+            "materials_form": forms.get("materials_form") or MaterialsForm(),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -118,8 +149,9 @@ def invitation_reply(request: AuthedRequest, pk: int, invitation_pk: int) -> Htt
     form = _reply_form(invitation, request.POST)
     if form.is_valid():
         try:
-            services.invitation_reply(actor=request.user, invitation=invitation,
-                                      data=form.to_input())
+            services.invitation_reply(
+                actor=request.user, invitation=invitation, data=form.to_input()
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
             return _detail(request, meeting, status=exc.status, **{f"reply_{invitation.pk}": form})
@@ -135,8 +167,11 @@ def meeting_deadline(request: AuthedRequest, pk: int) -> HttpResponse:
     form = DeadlineForm(request.POST)
     if form.is_valid():
         try:
-            services.meeting_extend_deadline(actor=request.user, meeting=meeting,
-                                             reply_deadline=form.cleaned_data["reply_deadline"])
+            services.meeting_extend_deadline(
+                actor=request.user,
+                meeting=meeting,
+                reply_deadline=form.cleaned_data["reply_deadline"],
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
             return _detail(request, meeting, status=exc.status, deadline_form=form)
@@ -152,8 +187,9 @@ def meeting_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     form = CancelForm(request.POST)
     if form.is_valid():
         try:
-            services.meeting_cancel(actor=request.user, meeting=meeting,
-                                    reason=form.cleaned_data["reason"])
+            services.meeting_cancel(
+                actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"]
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
             return _detail(request, meeting, status=exc.status, cancel_form=form)
@@ -168,12 +204,12 @@ def meeting_materials(request: AuthedRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_managed(viewer=request.user, pk=pk)
     form = MaterialsForm(request.POST, request.FILES)
     if form.is_valid():
-        uploads = ingest_form_files(form, "materials", actor=request.user,
-                                    purpose="meetings.material")
+        uploads = ingest_form_files(
+            form, "materials", actor=request.user, purpose="meetings.material"
+        )
         if uploads is not None:
             try:
-                services.meeting_add_materials(actor=request.user, meeting=meeting,
-                                               uploads=uploads)
+                services.meeting_add_materials(actor=request.user, meeting=meeting, uploads=uploads)
             except DomainError as exc:
                 form.add_error(None, exc.message)
                 return _detail(request, meeting, status=exc.status, materials_form=form)

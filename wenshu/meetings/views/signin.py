@@ -20,8 +20,11 @@ from wenshu.meetings.views._common import AuthedRequest
 
 def _screen(request: AuthedRequest, screen: services.SigninScreen) -> HttpResponse:
     url = request.build_absolute_uri(reverse("meetings:signin_token", args=[screen.token]))
-    return render(request, "meetings/pages/signin_screen.html", {
-        "meeting": screen.meeting, "code": screen.code, "url": url, "qr": qr_data_uri(url)})
+    return render(
+        request,
+        "meetings/pages/signin_screen.html",
+        {"meeting": screen.meeting, "code": screen.code, "url": url, "qr": qr_data_uri(url)},
+    )
 
 
 @login_required
@@ -53,12 +56,12 @@ def signin_code(request: AuthedRequest) -> HttpResponse:
     form = SigninCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            result = services.attendee_sign_in_by_code(actor=request.user,
-                                                       code=form.cleaned_data["code"])
+            result = services.attendee_sign_in_by_code(
+                actor=request.user, code=form.cleaned_data["code"]
+            )
         except DomainError as exc:
             form.add_error("code", exc.message)
-            return render(request, "meetings/pages/signin.html", {"form": form},
-                          status=exc.status)
+            return render(request, "meetings/pages/signin.html", {"form": form}, status=exc.status)
         return _signed(request, result)
     status = 400 if request.method == "POST" else 200
     return render(request, "meetings/pages/signin.html", {"form": form}, status=status)
@@ -68,11 +71,13 @@ def signin_code(request: AuthedRequest) -> HttpResponse:
 def signin_token(request: AuthedRequest, token: str) -> HttpResponse:
     meeting = services.meeting_for_token(viewer=request.user, token=token)
     if request.method == "POST":
-        return _signed(request, services.attendee_sign_in_by_token(actor=request.user,
-                                                                    token=token))
+        return _signed(request, services.attendee_sign_in_by_token(actor=request.user, token=token))
     attendance = selectors.attendance_of(viewer=request.user, meeting=meeting)
-    return render(request, "meetings/pages/signin_confirm.html",
-                  {"meeting": meeting, "token": token, "attendance": attendance})
+    return render(
+        request,
+        "meetings/pages/signin_confirm.html",
+        {"meeting": meeting, "token": token, "attendance": attendance},
+    )
 
 
 @login_required

@@ -19,8 +19,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _context(request: AuthedRequest, meeting: Meeting) -> dict[str, object]:
     rows = selectors.meeting_table(viewer=request.user, meeting=meeting)
     now = timezone.now()
-    return {"meeting": meeting, "rows": rows, "summary": selectors.table_summary(rows),
-            "now": now, "signin_open": not meeting.is_cancelled and meeting.signin_open(now)}
+    return {
+        "meeting": meeting,
+        "rows": rows,
+        "summary": selectors.table_summary(rows),
+        "now": now,
+        "signin_open": not meeting.is_cancelled and meeting.signin_open(now),
+    }
 
 
 @login_required

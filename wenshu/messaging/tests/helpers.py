@@ -19,18 +19,33 @@ def eicar() -> bytes:
     return (first + second).encode("ascii")
 
 
-def to(*people: Any, units: tuple = (), groups: tuple = (), departments: tuple = (),
-       cc: tuple = (), bcc: tuple = ()) -> Addressing:
+def to(
+    *people: Any,
+    units: tuple = (),
+    groups: tuple = (),
+    departments: tuple = (),
+    cc: tuple = (),
+    bcc: tuple = (),
+) -> Addressing:
     return Addressing(
-        to=address_set(people=[p.pk for p in people], units=[u.pk for u in units],
-                       groups=[g.pk for g in groups], departments=[d.pk for d in departments]),
+        to=address_set(
+            people=[p.pk for p in people],
+            units=[u.pk for u in units],
+            groups=[g.pk for g in groups],
+            departments=[d.pk for d in departments],
+        ),
         cc=address_set(people=[p.pk for p in cc]),
         bcc=address_set(people=[p.pk for p in bcc]),
     )
 
 
-def send(actor: Any, addressing: Addressing, subject: str = "关于报送材料的通知",
-         body: str = "请于周五前报送。", **kwargs: Any) -> SendResult:
+def send(
+    actor: Any,
+    addressing: Addressing,
+    subject: str = "关于报送材料的通知",
+    body: str = "请于周五前报送。",
+    **kwargs: Any,
+) -> SendResult:
     files = kwargs.pop("files", ())
     content = MailContent(subject=subject, body=body, addressing=addressing, **kwargs)
     return mail_send(actor=actor, content=content, files=files)
@@ -39,8 +54,7 @@ def send(actor: Any, addressing: Addressing, subject: str = "关于报送材料�
 def copy_of(person: Any, result: Any) -> MailboxEntry:
     """The person's received copy of a sent mail (a SendResult or a Message)."""
     message = getattr(result, "message", result)
-    return MailboxEntry.objects.get(message=message, owner=person,
-                                    role=MailboxEntry.Role.RECIPIENT)
+    return MailboxEntry.objects.get(message=message, owner=person, role=MailboxEntry.Role.RECIPIENT)
 
 
 def bearer(person: Any) -> dict[str, str]:

@@ -13,8 +13,10 @@ from wenshu.org.models import Department, Unit, UnitGroup
 
 
 def reached(result) -> dict[str, tuple[str, str]]:
-    return {r.person.username: (r.kind, r.via)
-            for r in MailRecipient.objects.filter(message=result.message).select_related("person")}
+    return {
+        r.person.username: (r.kind, r.via)
+        for r in MailRecipient.objects.filter(message=result.message).select_related("person")
+    }
 
 
 def test_sending_to_a_unit_reaches_its_clerks_and_not_its_staff(city):
@@ -48,8 +50,11 @@ def test_sending_to_a_group_reaches_the_clerks_of_each_member_unit(city):
     group = UnitGroup.objects.create(name="市直各部门")
     group.units.set([city.a, city.b, c, gone])
     result = send(city.shuziban, to(groups=(group,)))
-    assert reached(result) == {"a_clerk": ("to", "group"), "b_clerk": ("to", "group"),
-                               "c_clerk": ("to", "group")}
+    assert reached(result) == {
+        "a_clerk": ("to", "group"),
+        "b_clerk": ("to", "group"),
+        "c_clerk": ("to", "group"),
+    }
     row = MailRecipient.objects.get(message=result.message, person=city.b_clerk)
     assert (row.via_group, row.via_unit, row.via_label) == (group, city.b, "市直各部门（市教育局）")
 
@@ -67,8 +72,7 @@ def test_departments_of_ones_own_unit_reach_their_people(city):
         person.department = office
         person.save(update_fields=["department"])
     result = send(city.a_leader, to(departments=(office,)))
-    assert reached(result) == {"a_staff": ("to", "department"),
-                               "a_custodian": ("to", "department")}
+    assert reached(result) == {"a_staff": ("to", "department"), "a_custodian": ("to", "department")}
 
 
 def test_another_units_department_cannot_be_addressed(city):

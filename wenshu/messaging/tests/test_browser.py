@@ -15,14 +15,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_mail_to_a_unit_is_read_by_its_clerk_and_the_sender_sees_the_receipt(
-        city, live_server, browser_login):
+    city, live_server, browser_login
+):
     b = browser_login(city.a_clerk)
     b.get(live_server.url + "/workbench/")
     b.find_element(By.LINK_TEXT, "站内邮件").click()
     b.find_element(By.LINK_TEXT, "写邮件").click()
     people = b.find_element(By.ID, "id_to-people")
     unit_filter = b.find_element(By.CSS_SELECTOR, "#id_to-people").find_element(
-        By.XPATH, "preceding-sibling::select[@class='unit-filter']")
+        By.XPATH, "preceding-sibling::select[@class='unit-filter']"
+    )
     Select(unit_filter).select_by_visible_text("市教育局")
     own = people.find_element(By.CSS_SELECTOR, 'optgroup[label="市财政局"]')
     assert own.get_property("hidden") is True
@@ -36,7 +38,9 @@ def test_a_mail_to_a_unit_is_read_by_its_clerk_and_the_sender_sees_the_receipt(
     WebDriverWait(b, 5).until(EC.text_to_be_present_in_element((By.TAG_NAME, "main"), "阅读回执"))
     assert "邮件已发送，送达 2 人" in b.page_source and "已读 0 / 共 2 人" in b.page_source
     assert set(MailRecipient.objects.values_list("person__username", flat=True)) == {
-        "b_staff", "b_clerk"}
+        "b_staff",
+        "b_clerk",
+    }
 
     b = browser_login(city.b_clerk)
     b.get(live_server.url + "/workbench/")

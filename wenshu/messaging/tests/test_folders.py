@@ -27,8 +27,10 @@ def test_the_sender_sees_who_read_and_when(city):
     mail_mark_read(actor=city.b_clerk, entry=entry)
     first_read = MailRecipient.objects.get(person=city.b_clerk).read_at
     mail_mark_read(actor=city.b_clerk, entry=copy_of(city.b_clerk, result))  # again: unchanged
-    receipts = {r.person_name: r.read_at for r in
-                selectors.receipts(viewer=city.a_clerk, entry=result.entry)}
+    receipts = {
+        r.person_name: r.read_at
+        for r in selectors.receipts(viewer=city.a_clerk, entry=result.entry)
+    }
     assert receipts == {"贝科员": None, "贝文书": first_read}
     assert first_read is not None
     assert selectors.receipts(viewer=city.b_clerk, entry=entry) == []  # not for recipients
@@ -47,23 +49,26 @@ def test_bcc_recipients_are_hidden_from_the_others(city):
     for person in (city.b_clerk, city.a_leader, city.b_leader):
         labels = selectors.visible_labels(viewer=person, entry=copy_of(person, result))
         assert "bcc" not in labels and "贝局长" not in str(labels)
-    assert selectors.visible_labels(viewer=city.a_clerk, entry=result.entry)["bcc"] == \
-        ["贝局长（市教育局）"]
+    assert selectors.visible_labels(viewer=city.a_clerk, entry=result.entry)["bcc"] == [
+        "贝局长（市教育局）"
+    ]
     mine = selectors.my_recipient_row(viewer=city.b_leader, entry=copy_of(city.b_leader, result))
     assert mine.kind == "bcc"
 
 
 def test_reply_goes_to_the_sender_and_reply_all_to_the_others_but_not_bcc(city):
-    result = send(city.a_clerk, to(city.b_clerk, city.b_staff, cc=(city.a_leader,),
-                                   bcc=(city.b_leader,)))
+    result = send(
+        city.a_clerk, to(city.b_clerk, city.b_staff, cc=(city.a_leader,), bcc=(city.b_leader,))
+    )
     reply = mail_reply(actor=city.b_clerk, entry=copy_of(city.b_clerk, result))
     assert reply.folder == Folder.DRAFTS and reply.message.relation == "reply"
     assert reply.message.subject == "回复：关于报送材料的通知"
     assert "请于周五前报送。" in reply.message.body and "—— 原邮件 ——" in reply.message.body
     assert Addressing.from_json(reply.message.addressing) == to(city.a_clerk)
     everyone = mail_reply(actor=city.b_clerk, entry=copy_of(city.b_clerk, result), reply_all=True)
-    assert Addressing.from_json(everyone.message.addressing) == \
-        to(city.a_clerk, city.b_staff, cc=(city.a_leader,))
+    assert Addressing.from_json(everyone.message.addressing) == to(
+        city.a_clerk, city.b_staff, cc=(city.a_leader,)
+    )
     again = mail_reply(actor=city.a_clerk, entry=copy_of(city.a_clerk, _sent_back(city, reply)))
     assert again.message.subject == "回复：关于报送材料的通知"  # no "回复：回复："
 
@@ -72,9 +77,15 @@ def _sent_back(city, reply):
     from wenshu.messaging.services import mail_send
 
     message = reply.message
-    return mail_send(actor=city.b_clerk, draft_entry=reply, content=MailContent(
-        subject=message.subject, body=message.body,
-        addressing=Addressing.from_json(message.addressing)))
+    return mail_send(
+        actor=city.b_clerk,
+        draft_entry=reply,
+        content=MailContent(
+            subject=message.subject,
+            body=message.body,
+            addressing=Addressing.from_json(message.addressing),
+        ),
+    )
 
 
 def test_forward_is_a_draft_with_the_original_quoted(city):

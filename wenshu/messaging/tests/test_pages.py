@@ -11,14 +11,19 @@ from wenshu.messaging.tests.helpers import copy_of, eicar, send, to
 
 
 def compose_data(**extra) -> dict:
-    data = {"subject": "关于报送材料的通知", "body": "请于周五前报送。", "do": "send",
-            "client_token": "tok-1"}
+    data = {
+        "subject": "关于报送材料的通知",
+        "body": "请于周五前报送。",
+        "do": "send",
+        "client_token": "tok-1",
+    }
     data.update(extra)
     return data
 
 
 def test_the_compose_page_offers_people_by_unit_units_groups_and_says_mail_stays_inside(
-        city, login):
+    city, login
+):
     page = login(city.a_clerk).get("/mail/compose/")
     html = page.content.decode()
     assert page.status_code == 200
@@ -37,8 +42,9 @@ def test_sending_from_the_page_reaches_the_units_clerks(city, login):
 
 
 def test_a_refused_send_keeps_what_was_typed(city, login):
-    data = compose_data(body="密级：机密\n内容", **{"to-people": [city.b_staff.pk],
-                                                 "cc-units": [city.b.pk]})
+    data = compose_data(
+        body="密级：机密\n内容", **{"to-people": [city.b_staff.pk], "cc-units": [city.b.pk]}
+    )
     response = login(city.a_clerk).post("/mail/compose/", data)
     html = response.content.decode()
     assert response.status_code == 400
@@ -51,8 +57,9 @@ def test_a_refused_send_keeps_what_was_typed(city, login):
 
 def test_the_quota_refusal_is_shown_on_the_compose_page(city, login, settings):
     settings.MAIL_QUOTA_MB = 0
-    response = login(city.a_clerk).post("/mail/compose/",
-                                        compose_data(**{"to-people": [city.b_staff.pk]}))
+    response = login(city.a_clerk).post(
+        "/mail/compose/", compose_data(**{"to-people": [city.b_staff.pk]})
+    )
     assert response.status_code == 400
     assert "邮箱空间不足，无法发送：已用 0 MB / 配额 0 MB" in response.content.decode()
 
@@ -101,10 +108,16 @@ def test_the_notification_link_opens_ones_own_copy(city, login):
 def test_actions_on_the_page_move_the_copy(city, login):
     client = login(city.b_staff)
     entry = copy_of(city.b_staff, send(city.a_clerk, to(city.b_staff)))
-    assert client.post(f"/mail/{entry.pk}/act/", {"action": "trash"})["Location"] == \
-        "/mail/folder/inbox/"
-    assert client.post("/mail/folder/trash/act/", {"action": "restore", "entry": [entry.pk]}
-                       ).status_code == 302
+    assert (
+        client.post(f"/mail/{entry.pk}/act/", {"action": "trash"})["Location"]
+        == "/mail/folder/inbox/"
+    )
+    assert (
+        client.post(
+            "/mail/folder/trash/act/", {"action": "restore", "entry": [entry.pk]}
+        ).status_code
+        == 302
+    )
     entry.refresh_from_db()
     assert entry.folder == Folder.INBOX
     nothing = client.post("/mail/folder/inbox/act/", {"action": "archive"}, follow=True)
@@ -130,8 +143,9 @@ def test_the_search_page_finds_my_mail(city, login):
     send(city.a_clerk, to(city.b_staff), subject="会议安排")
     page = login(city.b_staff).get("/mail/search/", {"subject": "预算"}).content.decode()
     assert "预算编制通知" in page and "会议安排" not in page
-    bad = login(city.b_staff).get("/mail/search/", {"date_from": "2026-03-05",
-                                                     "date_to": "2026-03-01"})
+    bad = login(city.b_staff).get(
+        "/mail/search/", {"date_from": "2026-03-05", "date_to": "2026-03-01"}
+    )
     assert bad.status_code == 400 and "开始日期不能晚于结束日期" in bad.content.decode()
 
 
@@ -167,12 +181,20 @@ def test_a_person_of_another_unit_gets_404_on_every_route_of_a_mail(city, login)
     entry = copy_of(city.a_staff, result)
     draft = mail_draft_save(actor=city.a_clerk, content=MailContent(subject="草稿"))
     client = login(city.b_clerk)
-    gets = [f"/mail/{entry.pk}/", f"/mail/{draft.pk}/edit/", f"/mail/{entry.pk}/attachments/1/",
-            f"/mail/open/{result.message.pk}/"]
-    posts = [(f"/mail/{entry.pk}/act/", {"action": "trash"}), (f"/mail/{entry.pk}/reply/", {}),
-             (f"/mail/{entry.pk}/reply-all/", {}), (f"/mail/{entry.pk}/forward/", {}),
-             (f"/mail/{draft.pk}/edit/", compose_data()),
-             ("/mail/folder/inbox/act/", {"action": "trash", "entry": [entry.pk]})]
+    gets = [
+        f"/mail/{entry.pk}/",
+        f"/mail/{draft.pk}/edit/",
+        f"/mail/{entry.pk}/attachments/1/",
+        f"/mail/open/{result.message.pk}/",
+    ]
+    posts = [
+        (f"/mail/{entry.pk}/act/", {"action": "trash"}),
+        (f"/mail/{entry.pk}/reply/", {}),
+        (f"/mail/{entry.pk}/reply-all/", {}),
+        (f"/mail/{entry.pk}/forward/", {}),
+        (f"/mail/{draft.pk}/edit/", compose_data()),
+        ("/mail/folder/inbox/act/", {"action": "trash", "entry": [entry.pk]}),
+    ]
     for url in gets:
         assert client.get(url).status_code == 404, url
     for url, data in posts:
@@ -183,10 +205,24 @@ def test_a_person_of_another_unit_gets_404_on_every_route_of_a_mail(city, login)
 
 
 def test_anonymous_visitors_are_sent_to_login(db, client):
-    for url in ("/mail/", "/mail/folder/sent/", "/mail/compose/", "/mail/search/", "/mail/1/",
-                "/mail/1/edit/", "/mail/open/1/", "/mail/1/attachments/1/"):
+    for url in (
+        "/mail/",
+        "/mail/folder/sent/",
+        "/mail/compose/",
+        "/mail/search/",
+        "/mail/1/",
+        "/mail/1/edit/",
+        "/mail/open/1/",
+        "/mail/1/attachments/1/",
+    ):
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
-    for url in ("/mail/1/act/", "/mail/1/reply/", "/mail/1/reply-all/", "/mail/1/forward/",
-                "/mail/trash/empty/", "/mail/folder/inbox/act/"):
+    for url in (
+        "/mail/1/act/",
+        "/mail/1/reply/",
+        "/mail/1/reply-all/",
+        "/mail/1/forward/",
+        "/mail/trash/empty/",
+        "/mail/folder/inbox/act/",
+    ):
         assert client.post(url).status_code == 302, url

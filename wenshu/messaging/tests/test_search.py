@@ -45,10 +45,15 @@ def test_it_finds_by_date_range_in_local_days(mails):
 def test_it_searches_only_the_viewers_own_mail(mails):
     assert subjects(search(viewer=mails.b_clerk, subject="预算")) == []
     assert subjects(search(viewer=mails.a_clerk, subject="预算", folder="sent")) == [
-        "预算编制通知（财政局内部）", "预算编制通知"]
+        "预算编制通知（财政局内部）",
+        "预算编制通知",
+    ]
 
 
 def test_an_inverted_range_is_refused(mails):
     with pytest.raises(DomainError, match="开始日期不能晚于结束日期"):
-        search(viewer=mails.b_staff, date_from=date(2026, 3, 3),
-               date_to=date(2026, 3, 3) - timedelta(days=1))
+        search(
+            viewer=mails.b_staff,
+            date_from=date(2026, 3, 3),
+            date_to=date(2026, 3, 3) - timedelta(days=1),
+        )

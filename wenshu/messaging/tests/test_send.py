@@ -47,10 +47,13 @@ def test_new_mail_is_notified_in_app_without_sms_unless_urgent(city):
     assert not Notification.objects.filter(recipient=city.a_clerk).exists()  # not the sender
 
 
-@pytest.mark.parametrize(("subject", "body", "where"), [
-    ("秘密★1年 工作安排", "正文", "邮件主题"),
-    ("工作安排", "密级：机密\n请阅", "邮件正文"),
-])
+@pytest.mark.parametrize(
+    ("subject", "body", "where"),
+    [
+        ("秘密★1年 工作安排", "正文", "邮件主题"),
+        ("工作安排", "密级：机密\n请阅", "邮件正文"),
+    ],
+)
 def test_classification_markings_are_refused_and_nothing_is_stored(city, subject, body, where):
     with pytest.raises(DomainError) as refused:
         send(city.a_clerk, to(city.b_staff), subject=subject, body=body)
@@ -98,8 +101,9 @@ def test_saving_a_draft_over_the_quota_is_refused_and_the_draft_is_unchanged(cit
     entry = mail_draft_save(actor=city.a_clerk, content=MailContent(subject="草稿", body="短"))
     fill_with_drafts(city.a_clerk, 3)
     with pytest.raises(DomainError, match=re.escape("无法保存草稿：已用 0.8 MB / 配额 1 MB")):
-        mail_draft_save(actor=city.a_clerk, draft_entry=entry,
-                        content=MailContent(subject="草稿", body=BIG))
+        mail_draft_save(
+            actor=city.a_clerk, draft_entry=entry, content=MailContent(subject="草稿", body=BIG)
+        )
     entry.message.refresh_from_db()
     assert entry.message.body == "短"
 
@@ -109,8 +113,11 @@ def test_a_draft_is_not_counted_twice_when_it_is_saved_again(city, settings):
     entry = mail_draft_save(actor=city.a_clerk, content=MailContent(body=BIG))
     fill_with_drafts(city.a_clerk, 2)
     mail_draft_save(actor=city.a_clerk, draft_entry=entry, content=MailContent(body=BIG + "改"))
-    mail_send(actor=city.a_clerk, draft_entry=entry,
-              content=MailContent(subject="发出", body=BIG, addressing=to(city.b_staff)))
+    mail_send(
+        actor=city.a_clerk,
+        draft_entry=entry,
+        content=MailContent(subject="发出", body=BIG, addressing=to(city.b_staff)),
+    )
 
 
 def test_archived_mail_does_not_count_against_the_quota(city, settings):
@@ -126,8 +133,10 @@ def test_archived_mail_does_not_count_against_the_quota(city, settings):
 
 def test_mail_to_a_full_mailbox_is_delivered_and_its_owner_is_warned_once_a_day(city, settings):
     settings.MAIL_QUOTA_MB = 1
-    results = [send(sender, to(city.b_staff), body=BIG)
-               for sender in (city.a_clerk, city.a_staff, city.a_leader, city.a_admin)]
+    results = [
+        send(sender, to(city.b_staff), body=BIG)
+        for sender in (city.a_clerk, city.a_staff, city.a_leader, city.a_admin)
+    ]
     last = send(city.a_custodian, to(city.b_staff, city.b_clerk))
     assert all(copy_of(city.b_staff, r).folder == Folder.INBOX for r in [*results, last])
     warned = Notification.objects.filter(recipient=city.b_staff, kind="mail_quota")
@@ -165,5 +174,8 @@ def test_someone_elses_draft_cannot_be_sent(city):
     from wenshu.lib.errors import NotFound
 
     with pytest.raises(NotFound):
-        mail_send(actor=city.a_staff, draft_entry=entry,
-                  content=MailContent(subject="冒用", addressing=to(city.b_staff)))
+        mail_send(
+            actor=city.a_staff,
+            draft_entry=entry,
+            content=MailContent(subject="冒用", addressing=to(city.b_staff)),
+        )

@@ -9,8 +9,8 @@ from collections import Counter
 from wenshu.notify.gateways import GatewayError
 
 _lock = threading.Lock()
-sent: list[tuple[str, str]] = []          # every (to, body) a test gateway accepted
-calls: Counter[str] = Counter()           # attempts per gateway class name
+sent: list[tuple[str, str]] = []  # every (to, body) a test gateway accepted
+calls: Counter[str] = Counter()  # attempts per gateway class name
 
 
 def reset() -> None:

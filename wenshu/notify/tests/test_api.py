@@ -19,8 +19,9 @@ def bearer(person) -> dict[str, str]:
 
 
 def test_it_lists_only_my_notifications_unread_first(city, client):
-    Notification.objects.create(recipient=city.a_clerk, title="已读",
-                                read_at="2026-01-01T00:00:00Z")
+    Notification.objects.create(
+        recipient=city.a_clerk, title="已读", read_at="2026-01-01T00:00:00Z"
+    )
     Notification.objects.create(recipient=city.a_clerk, title="未读")
     Notification.objects.create(recipient=city.b_clerk, title="别人的")
     body = client.get(f"{API}/notifications", **bearer(city.a_clerk)).json()
@@ -55,8 +56,9 @@ def test_anonymous_calls_are_refused(db, client):
 
 
 def test_the_outbox_api_serves_its_administrators_with_filters(city, client):
-    OutboxMessage.objects.create(to_address="13800000001", body="甲", status=S.DEAD,
-                                 recipient=city.a_clerk)
+    OutboxMessage.objects.create(
+        to_address="13800000001", body="甲", status=S.DEAD, recipient=city.a_clerk
+    )
     OutboxMessage.objects.create(to_address="13800000002", body="乙", status=S.SENT)
     body = client.get(f"{API}/outbox?status=dead", **bearer(city.sysadmin)).json()
     assert body["count"] == 1
@@ -85,10 +87,12 @@ def test_the_outbox_api_refuses_everyone_else(city, client):
     assert message.status == S.DEAD
 
 
-def test_the_outbox_api_retries_a_dead_message(city, client, use_gateway,
-                                               django_capture_on_commit_callbacks):
-    message = OutboxMessage.objects.create(to_address="13800000001", body="甲", status=S.DEAD,
-                                           attempts=6)
+def test_the_outbox_api_retries_a_dead_message(
+    city, client, use_gateway, django_capture_on_commit_callbacks
+):
+    message = OutboxMessage.objects.create(
+        to_address="13800000001", body="甲", status=S.DEAD, attempts=6
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"{API}/outbox/{message.pk}/retry", **bearer(city.shuziban))
     assert response.status_code == 200 and response.json()["status"] == "pending"

@@ -15,8 +15,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_a_clerk_reads_notifications_from_the_workbench(city, live_server, browser_login):
     first = Notification.objects.create(recipient=city.a_clerk, title="密钥已制作，请领取")
-    second = Notification.objects.create(recipient=city.a_clerk, title="新公文待签收",
-                                         link="/workbench/")
+    second = Notification.objects.create(
+        recipient=city.a_clerk, title="新公文待签收", link="/workbench/"
+    )
     b = browser_login(city.a_clerk)
     b.get(live_server.url + "/workbench/")
     b.find_element(By.PARTIAL_LINK_TEXT, "未读通知").click()
@@ -30,19 +31,27 @@ def test_a_clerk_reads_notifications_from_the_workbench(city, live_server, brows
     first.refresh_from_db()
     assert first.read_at is not None
     b.find_element(By.ID, f"notification-{second.pk}").find_element(
-        By.XPATH, ".//button[normalize-space()='查看']").click()
+        By.XPATH, ".//button[normalize-space()='查看']"
+    ).click()
     wait.until(EC.url_to_be(live_server.url + "/workbench/"))
     counter = b.find_element(By.PARTIAL_LINK_TEXT, "未读通知")
     assert counter.find_element(By.CLASS_NAME, "n").text == "0"
 
 
 def test_the_digital_office_filters_the_outbox_and_resends_a_dead_sms(
-        city, live_server, browser_login, use_gateway):
-    dead = OutboxMessage.objects.create(to_address="13800000001", body="【文枢】请领取密钥",
-                                        status=OutboxMessage.Status.DEAD, attempts=6,
-                                        last_error="运营商网关无响应", recipient=city.a_clerk)
-    OutboxMessage.objects.create(to_address="13800000002", body="【文枢】已送达",
-                                 status=OutboxMessage.Status.SENT)
+    city, live_server, browser_login, use_gateway
+):
+    dead = OutboxMessage.objects.create(
+        to_address="13800000001",
+        body="【文枢】请领取密钥",
+        status=OutboxMessage.Status.DEAD,
+        attempts=6,
+        last_error="运营商网关无响应",
+        recipient=city.a_clerk,
+    )
+    OutboxMessage.objects.create(
+        to_address="13800000002", body="【文枢】已送达", status=OutboxMessage.Status.SENT
+    )
     b = browser_login(city.shuziban)
     b.get(live_server.url + "/workbench/")
     b.find_element(By.LINK_TEXT, "短信发件箱").click()

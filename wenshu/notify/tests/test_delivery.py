@@ -22,8 +22,10 @@ S = OutboxMessage.Status
 
 
 def queue(n: int = 1, **fields) -> list[OutboxMessage]:
-    return [OutboxMessage.objects.create(to_address=f"1390000{i:04d}", body=f"短信{i}", **fields)
-            for i in range(n)]
+    return [
+        OutboxMessage.objects.create(to_address=f"1390000{i:04d}", body=f"短信{i}", **fields)
+        for i in range(n)
+    ]
 
 
 def test_the_transitions_table_drives_the_conditional_updates():
@@ -45,16 +47,16 @@ def test_a_claim_changes_exactly_one_row_and_a_second_claim_changes_none(db):
 
 
 def test_a_message_not_yet_due_or_already_sent_is_not_claimed(db):
-    later, = queue(1, next_attempt_at=timezone.now() + timedelta(minutes=5))
-    sent, = queue(1, status=S.SENT)
-    dead, = queue(1, status=S.DEAD)
+    (later,) = queue(1, next_attempt_at=timezone.now() + timedelta(minutes=5))
+    (sent,) = queue(1, status=S.SENT)
+    (dead,) = queue(1, status=S.DEAD)
     for m in (later, sent, dead):
         assert delivery.outbox_claim(message_id=m.pk, worker="w") is False
     assert delivery.outbox_due_ids() == []
 
 
 def test_a_worker_that_lost_its_claim_cannot_record_a_result(db):
-    message, = queue(1)
+    (message,) = queue(1)
     delivery.outbox_claim(message_id=message.pk, worker="slow")
     OutboxMessage.objects.filter(pk=message.pk).update(claimed_by="other")
     assert delivery._finish(message.pk, "slow", S.SENT) is False
@@ -63,7 +65,7 @@ def test_a_worker_that_lost_its_claim_cannot_record_a_result(db):
 
 
 def test_it_sends_through_the_configured_gateway_and_records_the_carrier_id(db, use_gateway):
-    message, = queue(1)
+    (message,) = queue(1)
     assert deliver_outbox([message.pk]) is not None
     message.refresh_from_db()
     assert message.status == S.SENT and message.sent_at is not None
@@ -72,11 +74,12 @@ def test_it_sends_through_the_configured_gateway_and_records_the_carrier_id(db, 
 
 
 def test_a_failed_attempt_is_retried_after_1_2_4_8_16_minutes_then_given_up(
-        db, use_gateway, time_machine):
+    db, use_gateway, time_machine
+):
     use_gateway("FailingGateway")
     start = timezone.now()
     time_machine.move_to(start, tick=False)
-    message, = queue(1)
+    (message,) = queue(1)
     waits = []
     for attempt in range(1, 7):
         result = delivery.outbox_deliver()
@@ -96,7 +99,7 @@ def test_a_failed_attempt_is_retried_after_1_2_4_8_16_minutes_then_given_up(
 def test_a_flaky_carrier_gets_the_message_through_on_a_later_attempt(db, use_gateway, time_machine):
     use_gateway("FlakyGateway")
     time_machine.move_to(timezone.now(), tick=False)
-    message, = queue(1)
+    (message,) = queue(1)
     for _ in range(3):
         delivery.outbox_deliver()
         time_machine.shift(timedelta(minutes=5))
@@ -107,7 +110,7 @@ def test_a_flaky_carrier_gets_the_message_through_on_a_later_attempt(db, use_gat
 
 def test_a_bug_in_the_gateway_counts_as_a_failed_attempt_not_a_crash(db, use_gateway):
     use_gateway("BuggyGateway")
-    message, = queue(1)
+    (message,) = queue(1)
     assert delivery.outbox_deliver(ids=[message.pk]) == {S.FAILED: 1}
     message.refresh_from_db()
     assert message.status == S.FAILED and "oops" in message.last_error
@@ -130,7 +133,7 @@ def test_a_stuck_sending_row_is_reclaimed_after_ten_minutes(db, use_gateway, tim
 
 def test_a_stuck_row_on_its_last_attempt_is_given_up(db, use_gateway, time_machine):
     time_machine.move_to(timezone.now(), tick=False)
-    message, = queue(1, attempts=delivery.MAX_ATTEMPTS - 1)
+    (message,) = queue(1, attempts=delivery.MAX_ATTEMPTS - 1)
     delivery.outbox_claim(message_id=message.pk, worker="died")
     time_machine.shift(timedelta(minutes=11))
     assert delivery.outbox_reclaim_stuck() == 1
@@ -148,7 +151,7 @@ def test_the_periodic_sweep_sends_what_is_due(db, use_gateway):
 def test_the_default_log_gateway_logs_a_masked_number_and_reports_sent(db, settings, caplog):
     settings.SMS_GATEWAY = "log"
     assert isinstance(get_gateway(), LogGateway)
-    message, = queue(1)
+    (message,) = queue(1)
     with caplog.at_level("INFO", logger="wenshu.notify.sms"):
         assert delivery.outbox_deliver(ids=[message.pk]) == {S.SENT: 1}
     assert "139****0000" in caplog.text and "13900000000" not in caplog.text

@@ -37,7 +37,8 @@ def shell_queries(c):
 
 
 def test_the_list_page_keeps_to_a_fixed_number_of_queries(
-        city, login, django_assert_max_num_queries):
+    city, login, django_assert_max_num_queries
+):
     for i in range(40):
         notice(city.a_clerk, f"通知{i}", link="/notify/")
     c = login(city.a_clerk)
@@ -49,10 +50,12 @@ def test_the_list_page_keeps_to_a_fixed_number_of_queries(
 
 
 def test_the_outbox_page_keeps_to_a_fixed_number_of_queries(
-        city, login, django_assert_max_num_queries):
+    city, login, django_assert_max_num_queries
+):
     for i in range(40):
-        OutboxMessage.objects.create(to_address="13800000001", body=f"短信{i}",
-                                     recipient=city.a_clerk)
+        OutboxMessage.objects.create(
+            to_address="13800000001", body=f"短信{i}", recipient=city.a_clerk
+        )
     c = login(city.shuziban)
     with django_assert_max_num_queries(shell_queries(c) + 6):
         assert c.get("/notify/outbox/", {"page": "2"}).status_code == 200
@@ -175,8 +178,9 @@ def test_people_without_the_role_are_refused_the_outbox(city, login):
     assert AuditEvent.objects.filter(action="request.refused").count() == 8
 
 
-def test_retrying_a_dead_sms_queues_it_again_and_is_audited(city, login, use_gateway,
-                                                             django_capture_on_commit_callbacks):
+def test_retrying_a_dead_sms_queues_it_again_and_is_audited(
+    city, login, use_gateway, django_capture_on_commit_callbacks
+):
     message = sms(status=S.DEAD, attempts=6, last_error="网关无响应")
     c = login(city.shuziban)
     with django_capture_on_commit_callbacks(execute=True):

@@ -59,8 +59,9 @@ def text(value: str | None, label: str, *, max_length: int, required: bool = Tru
     return cleaned
 
 
-def check_names_free(*, full_name: str, short_name: str, agency_code: str,
-                     exclude: Unit | None = None) -> None:
+def check_names_free(
+    *, full_name: str, short_name: str, agency_code: str, exclude: Unit | None = None
+) -> None:
     """Names and agency codes address documents: no two live units may share one."""
     live = Unit.objects.filter(status__in=LIVE_UNITS)
     if exclude is not None:
@@ -105,10 +106,13 @@ def move_people(ids: list[int], *, target: Unit, actor: User) -> None:
     grants = role_grant_model().objects
     grants.filter(user_id__in=ids, role__in=unit_scoped).delete()
     have_roles = set(grants.filter(user_id__in=ids).values_list("user_id", flat=True))
-    grants.bulk_create([
-        role_grant_model()(user_id=pk, role=Role.STAFF.value, granted_by=actor)
-        for pk in ids if pk not in have_roles
-    ])
+    grants.bulk_create(
+        [
+            role_grant_model()(user_id=pk, role=Role.STAFF.value, granted_by=actor)
+            for pk in ids
+            if pk not in have_roles
+        ]
+    )
 
 
 def transfer_unit_admin(*, unit: Unit, new_admin: User, actor: User) -> list[int]:

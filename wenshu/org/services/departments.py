@@ -34,27 +34,43 @@ def _save_unique(department: Department, fields: list[str] | None = None) -> Non
 
 @transaction.atomic
 def department_create(
-    *, actor: User, unit: Unit, name: str, phone: str = "", order: int = 0,
+    *,
+    actor: User,
+    unit: Unit,
+    name: str,
+    phone: str = "",
+    order: int = 0,
     info_officer: User | None = None,
 ) -> Department:
     require_unit_admin_of(actor, unit, "管理本单位的部门")
     if not unit.is_registered:
         raise Conflict("单位不是已注册状态，不能新建部门。")
     department = Department(
-        unit=unit, name=text(name, "部门名称", max_length=100),
-        phone=text(phone, "办公电话", max_length=40, required=False), order=_check_order(order),
+        unit=unit,
+        name=text(name, "部门名称", max_length=100),
+        phone=text(phone, "办公电话", max_length=40, required=False),
+        order=_check_order(order),
         info_officer=person_of_unit(unit, getattr(info_officer, "pk", None), "部门信息员"),
     )
     _save_unique(department)
-    audit_record(actor=actor, action="org.department_created", target=department,
-                 details={"name": department.name})
+    audit_record(
+        actor=actor,
+        action="org.department_created",
+        target=department,
+        details={"name": department.name},
+    )
     return department
 
 
 @transaction.atomic
 def department_update(
-    *, actor: User, department: Department, name: str | None = None, phone: str | None = None,
-    order: int | None = None, info_officer: Any = UNSET,
+    *,
+    actor: User,
+    department: Department,
+    name: str | None = None,
+    phone: str | None = None,
+    order: int | None = None,
+    info_officer: Any = UNSET,
 ) -> Department:
     """Rename or re-describe a department; arguments left out stay as they are
     (pass info_officer=None to clear the information officer)."""
@@ -69,10 +85,15 @@ def department_update(
         department.order = _check_order(order)
     if info_officer is not UNSET:
         department.info_officer = person_of_unit(
-            department.unit, getattr(info_officer, "pk", None), "部门信息员")
+            department.unit, getattr(info_officer, "pk", None), "部门信息员"
+        )
     _save_unique(department, ["name", "phone", "order", "info_officer"])
-    audit_record(actor=actor, action="org.department_updated", target=department,
-                 details={"name_before": before, "name": department.name})
+    audit_record(
+        actor=actor,
+        action="org.department_updated",
+        target=department,
+        details={"name_before": before, "name": department.name},
+    )
     return department
 
 

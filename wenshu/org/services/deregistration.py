@@ -43,7 +43,12 @@ def _check_disposal(unit: Unit, disposal: str, note: str) -> str:
 
 @transaction.atomic
 def unit_deregister_request(
-    *, actor: User, unit: Unit, reason: str, disposal: str, disposal_note: str = "",
+    *,
+    actor: User,
+    unit: Unit,
+    reason: str,
+    disposal: str,
+    disposal_note: str = "",
 ) -> Deregistration:
     """Requested by the unit's administrator, or filed by the digital office itself."""
     _require_may_request(actor, unit)
@@ -59,33 +64,55 @@ def unit_deregister_request(
     try:
         with transaction.atomic():
             request = Deregistration.objects.create(
-                unit=unit, reason=reason, disposal=disposal, disposal_note=note,
-                requested_by=actor, requested_at=timezone.now(),
+                unit=unit,
+                reason=reason,
+                disposal=disposal,
+                disposal_note=note,
+                requested_by=actor,
+                requested_at=timezone.now(),
             )
     except IntegrityError as exc:
         raise Conflict("该单位已有一份待办理的注销申请。") from exc
-    audit_record(actor=actor, action="org.deregistration_requested", target=unit,
-                 details={"request_id": request.pk, "disposal": disposal})
+    audit_record(
+        actor=actor,
+        action="org.deregistration_requested",
+        target=unit,
+        details={"request_id": request.pk, "disposal": disposal},
+    )
     return request
 
 
 def end_unit(
-    *, unit: Unit, actor: User, now: datetime, merged_into: Unit | None = None,
+    *,
+    unit: Unit,
+    actor: User,
+    now: datetime,
+    merged_into: Unit | None = None,
 ) -> list[int]:
     """The common end of a unit (caller holds its row lock and has checked the rules):
     out of the directory and every group, pending requests void, people disabled, hooks run.
     Returns the ids of the people disabled."""
     unit.move_to(Unit.Status.DEREGISTERED)
     unit.in_directory, unit.deregistered_at, unit.merged_into = False, now, merged_into
-    unit.save(update_fields=[
-        "status", "in_directory", "deregistered_at", "merged_into", "updated_at",
-    ])
+    unit.save(
+        update_fields=[
+            "status",
+            "in_directory",
+            "deregistered_at",
+            "merged_into",
+            "updated_at",
+        ]
+    )
     unit.groups.clear()
     unit.rename_requests.filter(status=RequestStatus.PENDING).update(
-        status=RequestStatus.WITHDRAWN, decided_at=now, reason="单位已注销，申请自动作废",
+        status=RequestStatus.WITHDRAWN,
+        decided_at=now,
+        reason="单位已注销，申请自动作废",
     )
     unit.deregistrations.filter(status=RequestStatus.PENDING).update(
-        status=RequestStatus.WITHDRAWN, decided_at=now, decision_reason="单位已注销，申请自动作废",
+        status=RequestStatus.WITHDRAWN,
+        decided_at=now,
+        decision_reason="单位已注销，申请自动作废",
     )
     disabled = disable_people(unit.people.all())
     hooks.run_deregister_hooks(unit=unit, actor=actor)
@@ -110,9 +137,16 @@ def unit_deregister(*, actor: User, request: Deregistration) -> Unit:
     request.decided_by, request.decided_at = actor, now
     request.save(update_fields=["status", "decided_by", "decided_at"])
     disabled = end_unit(unit=unit, actor=actor, now=now)
-    audit_record(actor=actor, action="org.unit_deregistered", target=unit, details={
-        "request_id": request.pk, "disposal": request.disposal, "disabled": disabled,
-    })
+    audit_record(
+        actor=actor,
+        action="org.unit_deregistered",
+        target=unit,
+        details={
+            "request_id": request.pk,
+            "disposal": request.disposal,
+            "disabled": disabled,
+        },
+    )
     return unit
 
 
@@ -123,8 +157,12 @@ def unit_deregister_reject(*, actor: User, request: Deregistration, reason: str)
     request = _locked_request(request, RequestStatus.REJECTED)
     request.decided_by, request.decided_at, request.decision_reason = actor, timezone.now(), reason
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-    audit_record(actor=actor, action="org.deregistration_rejected", target=request.unit,
-                 details={"request_id": request.pk, "reason": reason})
+    audit_record(
+        actor=actor,
+        action="org.deregistration_rejected",
+        target=request.unit,
+        details={"request_id": request.pk, "reason": reason},
+    )
     return request
 
 
@@ -136,6 +174,10 @@ def unit_deregister_withdraw(*, actor: User, request: Deregistration) -> Deregis
     request = _locked_request(request, RequestStatus.WITHDRAWN)
     request.decided_by, request.decided_at = actor, timezone.now()
     request.save(update_fields=["status", "decided_by", "decided_at"])
-    audit_record(actor=actor, action="org.deregistration_withdrawn", target=unit,
-                 details={"request_id": request.pk})
+    audit_record(
+        actor=actor,
+        action="org.deregistration_withdrawn",
+        target=unit,
+        details={"request_id": request.pk},
+    )
     return request

@@ -36,23 +36,36 @@ def _check_order(order: int) -> int:
 
 
 @transaction.atomic
-def group_create(*, actor: User, name: str, description: str = "", order: int = 0,
-                 units: Iterable[Unit] = ()) -> UnitGroup:
+def group_create(
+    *, actor: User, name: str, description: str = "", order: int = 0, units: Iterable[Unit] = ()
+) -> UnitGroup:
     require_city_admin(actor, "管理单位分组")
-    group = UnitGroup(name=text(name, "分组名称", max_length=100),
-                      description=text(description, "说明", max_length=300, required=False),
-                      order=_check_order(order))
+    group = UnitGroup(
+        name=text(name, "分组名称", max_length=100),
+        description=text(description, "说明", max_length=300, required=False),
+        order=_check_order(order),
+    )
     members = _registered(units)
     _save_unique(group)
     group.units.set(members)
-    audit_record(actor=actor, action="org.group_created", target=group,
-                 details={"units": sorted(u.pk for u in members)})
+    audit_record(
+        actor=actor,
+        action="org.group_created",
+        target=group,
+        details={"units": sorted(u.pk for u in members)},
+    )
     return group
 
 
 @transaction.atomic
-def group_update(*, actor: User, group: UnitGroup, name: str | None = None,
-                 description: str | None = None, order: int | None = None) -> UnitGroup:
+def group_update(
+    *,
+    actor: User,
+    group: UnitGroup,
+    name: str | None = None,
+    description: str | None = None,
+    order: int | None = None,
+) -> UnitGroup:
     require_city_admin(actor, "管理单位分组")
     group = UnitGroup.objects.select_for_update().get(pk=group.pk)
     before = group.name
@@ -63,22 +76,38 @@ def group_update(*, actor: User, group: UnitGroup, name: str | None = None,
     if order is not None:
         group.order = _check_order(order)
     _save_unique(group)
-    audit_record(actor=actor, action="org.group_updated", target=group,
-                 details={"name_before": before, "name": group.name})
+    audit_record(
+        actor=actor,
+        action="org.group_updated",
+        target=group,
+        details={"name_before": before, "name": group.name},
+    )
     return group
 
 
-def _change_members(actor: User, group: UnitGroup, *, add: Iterable[Unit] = (),
-                    remove: Iterable[Unit] = (), replace: bool = False) -> UnitGroup:
+def _change_members(
+    actor: User,
+    group: UnitGroup,
+    *,
+    add: Iterable[Unit] = (),
+    remove: Iterable[Unit] = (),
+    replace: bool = False,
+) -> UnitGroup:
     require_city_admin(actor, "管理单位分组")
     group = UnitGroup.objects.select_for_update().get(pk=group.pk)
     before = set(group.units.values_list("pk", flat=True))
     adding = {u.pk for u in _registered(add)}
     after = adding if replace else (before | adding) - {u.pk for u in remove}
     group.units.set(after)
-    audit_record(actor=actor, action="org.group_members_changed", target=group, details={
-        "added": sorted(after - before), "removed": sorted(before - after),
-    })
+    audit_record(
+        actor=actor,
+        action="org.group_members_changed",
+        target=group,
+        details={
+            "added": sorted(after - before),
+            "removed": sorted(before - after),
+        },
+    )
     return group
 
 

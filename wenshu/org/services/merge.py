@@ -65,7 +65,8 @@ def _check_units(units: Sequence[Unit]) -> None:
 
 
 def _check_person_actions(
-    sources: Sequence[Unit], person_actions: Mapping[int, str],
+    sources: Sequence[Unit],
+    person_actions: Mapping[int, str],
 ) -> dict[int, str]:
     allowed = set(live_people_ids(sources))
     choices = {int(pk): str(action) for pk, action in person_actions.items()}
@@ -92,14 +93,21 @@ def _register_new(new_unit: NewUnit, now: datetime) -> Unit:
     try:
         with transaction.atomic():
             unit = Unit.objects.create(
-                full_name=full_name, short_name=short_name, agency_code=code, kind=new_unit.kind,
-                superior=new_unit.superior, status=Unit.Status.REGISTERED, in_directory=True,
-                applied_at=now, registered_at=now,
+                full_name=full_name,
+                short_name=short_name,
+                agency_code=code,
+                kind=new_unit.kind,
+                superior=new_unit.superior,
+                status=Unit.Status.REGISTERED,
+                in_directory=True,
+                applied_at=now,
+                registered_at=now,
             )
     except IntegrityError as exc:
         raise Conflict(f"已有名为“{full_name}”的单位，不能重名。") from exc
-    UnitName.objects.create(unit=unit, full_name=full_name, short_name=short_name,
-                            agency_code=code, valid_from=now)
+    UnitName.objects.create(
+        unit=unit, full_name=full_name, short_name=short_name, agency_code=code, valid_from=now
+    )
     return unit
 
 
@@ -111,9 +119,14 @@ def _people_of(source: Unit, default: str, choices: dict[int, str]) -> tuple[lis
 
 @transaction.atomic
 def unit_merge(
-    *, actor: User, sources: Sequence[Unit], target: Unit | None = None,
-    new_unit: NewUnit | None = None, people_action: str = ACTIONS.MOVE,
-    person_actions: Mapping[int, str] | None = None, note: str = "",
+    *,
+    actor: User,
+    sources: Sequence[Unit],
+    target: Unit | None = None,
+    new_unit: NewUnit | None = None,
+    people_action: str = ACTIONS.MOVE,
+    person_actions: Mapping[int, str] | None = None,
+    note: str = "",
 ) -> UnitMerge:
     """Merge `sources` into `target` (an existing unit) or into a unit registered now under
     `new_unit`. `person_actions` maps a person's id to "move"/"disable", overriding
@@ -129,27 +142,51 @@ def unit_merge(
     now = timezone.now()
     survivor = locked[target.pk] if target else _register_new(new_unit, now)  # type: ignore[arg-type]
     merge = UnitMerge.objects.create(
-        target=survivor, target_is_new=new_unit is not None, people_action=people_action,
+        target=survivor,
+        target_is_new=new_unit is not None,
+        people_action=people_action,
         note=text(note, "合并说明", max_length=2000, required=False),
-        executed_by=actor, executed_at=now,
+        executed_by=actor,
+        executed_at=now,
     )
     merge.sources.set(sources)
     outcome: dict[str, list[int]] = {"moved": [], "disabled": []}
     for source in sources:
-        _merge_one(source=source, survivor=survivor, merge=merge, actor=actor, now=now,
-                   people=_people_of(source, people_action, choices), outcome=outcome)
+        _merge_one(
+            source=source,
+            survivor=survivor,
+            merge=merge,
+            actor=actor,
+            now=now,
+            people=_people_of(source, people_action, choices),
+            outcome=outcome,
+        )
     merge.people_outcome = outcome
     merge.save(update_fields=["people_outcome"])
-    audit_record(actor=actor, action="org.units_merged", target=survivor, details={
-        "merge_id": merge.pk, "sources": [u.pk for u in sources],
-        "target_is_new": merge.target_is_new,
-        **outcome,
-    })
+    audit_record(
+        actor=actor,
+        action="org.units_merged",
+        target=survivor,
+        details={
+            "merge_id": merge.pk,
+            "sources": [u.pk for u in sources],
+            "target_is_new": merge.target_is_new,
+            **outcome,
+        },
+    )
     return merge
 
 
-def _merge_one(*, source: Unit, survivor: Unit, merge: UnitMerge, actor: User, now: datetime,
-               people: tuple[list[int], list[int]], outcome: dict[str, list[int]]) -> None:
+def _merge_one(
+    *,
+    source: Unit,
+    survivor: Unit,
+    merge: UnitMerge,
+    actor: User,
+    now: datetime,
+    people: tuple[list[int], list[int]],
+    outcome: dict[str, list[int]],
+) -> None:
     """Open work first (while the source is still whole), then people, then the unit's end."""
     moving, disabling = people
     hooks.run_merge_hooks(source=source, target=survivor, actor=actor)
@@ -157,13 +194,26 @@ def _merge_one(*, source: Unit, survivor: Unit, merge: UnitMerge, actor: User, n
     outcome["moved"] += moving
     outcome["disabled"] += disable_people(source.people.filter(pk__in=disabling))
     Deregistration.objects.create(
-        unit=source, status=RequestStatus.APPROVED, merge=merge,
-        reason=f"并入{survivor.full_name}", disposal=Deregistration.Disposal.TO_MERGED,
-        disposal_note=f"文件移交{survivor.full_name}", requested_by=actor, requested_at=now,
-        decided_by=actor, decided_at=now,
+        unit=source,
+        status=RequestStatus.APPROVED,
+        merge=merge,
+        reason=f"并入{survivor.full_name}",
+        disposal=Deregistration.Disposal.TO_MERGED,
+        disposal_note=f"文件移交{survivor.full_name}",
+        requested_by=actor,
+        requested_at=now,
+        decided_by=actor,
+        decided_at=now,
     )
     end_unit(unit=source, actor=actor, now=now, merged_into=survivor)
-    audit_record(actor=actor, action="org.unit_deregistered", target=source, details={
-        "merge_id": merge.pk, "merged_into": survivor.pk, "moved": moving, "disabled": disabling,
-    })
-
+    audit_record(
+        actor=actor,
+        action="org.unit_deregistered",
+        target=source,
+        details={
+            "merge_id": merge.pk,
+            "merged_into": survivor.pk,
+            "moved": moving,
+            "disabled": disabling,
+        },
+    )

@@ -52,11 +52,22 @@ def _check_opinion(opinion: str, signer: str, signed_on: date | None) -> tuple[s
 
 @transaction.atomic
 def unit_apply(
-    *, actor: User, full_name: str, short_name: str, agency_code: str = "",
-    kind: str = Unit.Kind.DEPARTMENT, superior: Unit | None = None,
-    superior_opinion: str, superior_signer: str, superior_signed_on: date | None,
-    planned_admin_name: str, planned_admin_post: str = "", planned_admin_phone: str = "",
-    leader_in_charge: str = "", contact_person: str = "", contact_phone: str = "",
+    *,
+    actor: User,
+    full_name: str,
+    short_name: str,
+    agency_code: str = "",
+    kind: str = Unit.Kind.DEPARTMENT,
+    superior: Unit | None = None,
+    superior_opinion: str,
+    superior_signer: str,
+    superior_signed_on: date | None,
+    planned_admin_name: str,
+    planned_admin_post: str = "",
+    planned_admin_phone: str = "",
+    leader_in_charge: str = "",
+    contact_person: str = "",
+    contact_phone: str = "",
     address: str = "",
 ) -> UnitApplication:
     """File a registration application; the unit starts as APPLIED, outside the directory."""
@@ -69,15 +80,22 @@ def unit_apply(
     if superior is not None and not superior.is_registered:
         raise DomainError("上级主管单位须为已注册的单位。")
     opinion, signer, signed_on = _check_opinion(
-        superior_opinion, superior_signer, superior_signed_on)
+        superior_opinion, superior_signer, superior_signed_on
+    )
     planned_admin_name = text(planned_admin_name, "拟任系统管理员姓名", max_length=60)
     check_names_free(full_name=full_name, short_name=short_name, agency_code=agency_code)
     now = timezone.now()
     try:
         with transaction.atomic():
             unit = Unit.objects.create(
-                full_name=full_name, short_name=short_name, agency_code=agency_code, kind=kind,
-                superior=superior, status=Unit.Status.APPLIED, in_directory=False, applied_at=now,
+                full_name=full_name,
+                short_name=short_name,
+                agency_code=agency_code,
+                kind=kind,
+                superior=superior,
+                status=Unit.Status.APPLIED,
+                in_directory=False,
+                applied_at=now,
                 contact_person=_optional(contact_person, "联系人", 60),
                 contact_phone=_optional(contact_phone, "联系电话", 40),
                 address=_optional(address, "地址", 200),
@@ -85,15 +103,24 @@ def unit_apply(
     except IntegrityError as exc:  # a concurrent application with the same name won the race
         raise Conflict(f"已有名为“{full_name}”的单位（已注册或申请中），不能重名。") from exc
     application = UnitApplication.objects.create(
-        unit=unit, channel=channel, filed_by=actor, filed_at=now,
-        superior_opinion=opinion, superior_signer=signer, superior_signed_on=signed_on,
+        unit=unit,
+        channel=channel,
+        filed_by=actor,
+        filed_at=now,
+        superior_opinion=opinion,
+        superior_signer=signer,
+        superior_signed_on=signed_on,
         leader_in_charge=_optional(leader_in_charge, "分管领导", 60),
         planned_admin_name=planned_admin_name,
         planned_admin_post=_optional(planned_admin_post, "拟任系统管理员职务", 60),
         planned_admin_phone=_optional(planned_admin_phone, "拟任系统管理员联系电话", 40),
     )
-    audit_record(actor=actor, action="org.unit_applied", target=unit,
-                 details={"channel": channel, "superior_id": getattr(superior, "pk", None)})
+    audit_record(
+        actor=actor,
+        action="org.unit_applied",
+        target=unit,
+        details={"channel": channel, "superior_id": getattr(superior, "pk", None)},
+    )
     return application
 
 
@@ -112,16 +139,29 @@ def unit_review(*, actor: User, unit: Unit, approve: bool, reason: str = "") -> 
     now = timezone.now()
     if approve:
         unit.move_to(Unit.Status.REGISTERED)
-        check_names_free(full_name=unit.full_name, short_name=unit.short_name,
-                         agency_code=unit.agency_code, exclude=unit)
+        check_names_free(
+            full_name=unit.full_name,
+            short_name=unit.short_name,
+            agency_code=unit.agency_code,
+            exclude=unit,
+        )
         unit.in_directory, unit.registered_at = True, now
-        UnitName.objects.create(unit=unit, full_name=unit.full_name, short_name=unit.short_name,
-                                agency_code=unit.agency_code, valid_from=now)
+        UnitName.objects.create(
+            unit=unit,
+            full_name=unit.full_name,
+            short_name=unit.short_name,
+            agency_code=unit.agency_code,
+            valid_from=now,
+        )
     else:
         unit.move_to(Unit.Status.REJECTED)
     unit.save(update_fields=["status", "in_directory", "registered_at", "updated_at"])
     application.reviewed_by, application.reviewed_at, application.review_reason = actor, now, reason
     application.save(update_fields=["reviewed_by", "reviewed_at", "review_reason"])
-    audit_record(actor=actor, action="org.unit_registered" if approve else "org.unit_rejected",
-                 target=unit, details={"reason": reason})
+    audit_record(
+        actor=actor,
+        action="org.unit_registered" if approve else "org.unit_rejected",
+        target=unit,
+        details={"reason": reason},
+    )
     return unit

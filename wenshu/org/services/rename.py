@@ -28,15 +28,19 @@ from wenshu.org.services._base import (
 
 
 def _new_names(
-    unit: Unit, full_name: str, short_name: str, agency_code: str,
+    unit: Unit,
+    full_name: str,
+    short_name: str,
+    agency_code: str,
 ) -> tuple[str, str, str]:
     full_name = text(full_name, "新单位全称", max_length=200)
     short_name = text(short_name, "新单位简称", max_length=60)
     agency_code = text(agency_code, "新机关代字", max_length=30, required=False) or unit.agency_code
     if (full_name, short_name, agency_code) == (unit.full_name, unit.short_name, unit.agency_code):
         raise DomainError("新名称与现名称相同，无需办理名称变更。")
-    check_names_free(full_name=full_name, short_name=short_name, agency_code=agency_code,
-                     exclude=unit)
+    check_names_free(
+        full_name=full_name, short_name=short_name, agency_code=agency_code, exclude=unit
+    )
     return full_name, short_name, agency_code
 
 
@@ -52,8 +56,15 @@ def _people_lists(unit: Unit, new_admin: User, kept: Iterable[User]) -> tuple[li
 
 @transaction.atomic
 def unit_rename_request(
-    *, actor: User, unit: Unit, new_full_name: str, new_short_name: str, new_agency_code: str = "",
-    new_admin: User, kept_people: Iterable[User], letter_ref: str = "",
+    *,
+    actor: User,
+    unit: Unit,
+    new_full_name: str,
+    new_short_name: str,
+    new_agency_code: str = "",
+    new_admin: User,
+    kept_people: Iterable[User],
+    letter_ref: str = "",
 ) -> RenameRequest:
     """The unit's administrator files the rename (new agency code optional: empty keeps it)."""
     require_unit_admin_of(actor, unit, "提交本单位的名称变更申请")
@@ -63,7 +74,8 @@ def unit_rename_request(
     if unit.rename_requests.filter(status=RequestStatus.PENDING).exists():
         raise Conflict("本单位已有一份待审核的名称变更申请，请等待市数字办办理或先撤回。")
     full_name, short_name, agency_code = _new_names(
-        unit, new_full_name, new_short_name, new_agency_code)
+        unit, new_full_name, new_short_name, new_agency_code
+    )
     admin = person_of_unit(unit, getattr(new_admin, "pk", None), "新系统管理员")
     if admin is None:
         raise DomainError("请指定新的系统管理员。")
@@ -72,19 +84,34 @@ def unit_rename_request(
     try:
         with transaction.atomic():
             request = RenameRequest.objects.create(
-                unit=unit, old_full_name=unit.full_name, old_short_name=unit.short_name,
-                new_full_name=full_name, new_short_name=short_name, new_agency_code=agency_code,
+                unit=unit,
+                old_full_name=unit.full_name,
+                old_short_name=unit.short_name,
+                new_full_name=full_name,
+                new_short_name=short_name,
+                new_agency_code=agency_code,
                 letter_ref=text(letter_ref, "来函文号", max_length=100, required=False),
-                new_admin=admin, requested_by=actor, requested_at=timezone.now(),
+                new_admin=admin,
+                requested_by=actor,
+                requested_at=timezone.now(),
             )
     except IntegrityError as exc:  # a second click raced the first
         raise Conflict("本单位已有一份待审核的名称变更申请。") from exc
     request.kept_people.set(kept_ids)
     request.closing_people.set(closing_ids)
-    audit_record(actor=actor, action="org.rename_requested", target=unit, details={
-        "request_id": request.pk, "new_full_name": full_name, "new_short_name": short_name,
-        "new_admin_id": admin.pk, "kept": kept_ids, "closing": closing_ids,
-    })
+    audit_record(
+        actor=actor,
+        action="org.rename_requested",
+        target=unit,
+        details={
+            "request_id": request.pk,
+            "new_full_name": full_name,
+            "new_short_name": short_name,
+            "new_admin_id": admin.pk,
+            "kept": kept_ids,
+            "closing": closing_ids,
+        },
+    )
     return request
 
 
@@ -103,16 +130,23 @@ def unit_rename_approve(*, actor: User, request: RenameRequest) -> RenameRequest
     unit = Unit.objects.select_for_update().get(pk=request.unit_id)
     if not unit.is_registered:
         raise Conflict("该单位已不是已注册状态，不能变更名称，请退回申请。")
-    check_names_free(full_name=request.new_full_name, short_name=request.new_short_name,
-                     agency_code=request.new_agency_code, exclude=unit)
+    check_names_free(
+        full_name=request.new_full_name,
+        short_name=request.new_short_name,
+        agency_code=request.new_agency_code,
+        exclude=unit,
+    )
     admin = live_people(unit).filter(pk=request.new_admin_id, status="active").first()
     if admin is None:
         raise Conflict("申请中指定的新系统管理员已不在本单位或账号不可用，请退回申请。")
     now, old_name = timezone.now(), unit.full_name
     unit.names.filter(valid_to__isnull=True).update(valid_to=now)
     UnitName.objects.create(
-        unit=unit, full_name=request.new_full_name, short_name=request.new_short_name,
-        agency_code=request.new_agency_code, valid_from=now,
+        unit=unit,
+        full_name=request.new_full_name,
+        short_name=request.new_short_name,
+        agency_code=request.new_agency_code,
+        valid_from=now,
     )
     unit.full_name, unit.short_name = request.new_full_name, request.new_short_name
     unit.agency_code = request.new_agency_code
@@ -122,10 +156,19 @@ def unit_rename_approve(*, actor: User, request: RenameRequest) -> RenameRequest
     request.decided_by, request.decided_at = actor, now
     request.save(update_fields=["status", "decided_by", "decided_at"])
     hooks.run_rename_hooks(unit=unit, old_name=old_name, new_name=unit.full_name, actor=actor)
-    audit_record(actor=actor, action="org.unit_renamed", target=unit, details={
-        "request_id": request.pk, "old_full_name": old_name, "new_full_name": unit.full_name,
-        "disabled": disabled, "new_admin_id": admin.pk, "unit_admin_removed": lost_admin,
-    })
+    audit_record(
+        actor=actor,
+        action="org.unit_renamed",
+        target=unit,
+        details={
+            "request_id": request.pk,
+            "old_full_name": old_name,
+            "new_full_name": unit.full_name,
+            "disabled": disabled,
+            "new_admin_id": admin.pk,
+            "unit_admin_removed": lost_admin,
+        },
+    )
     return request
 
 
@@ -136,8 +179,12 @@ def unit_rename_reject(*, actor: User, request: RenameRequest, reason: str) -> R
     request = _locked_pending(request, RequestStatus.REJECTED)
     request.decided_by, request.decided_at, request.reason = actor, timezone.now(), reason
     request.save(update_fields=["status", "decided_by", "decided_at", "reason"])
-    audit_record(actor=actor, action="org.rename_rejected", target=request.unit,
-                 details={"request_id": request.pk, "reason": reason})
+    audit_record(
+        actor=actor,
+        action="org.rename_rejected",
+        target=request.unit,
+        details={"request_id": request.pk, "reason": reason},
+    )
     return request
 
 
@@ -148,6 +195,10 @@ def unit_rename_withdraw(*, actor: User, request: RenameRequest) -> RenameReques
     request = _locked_pending(request, RequestStatus.WITHDRAWN)
     request.decided_by, request.decided_at = actor, timezone.now()
     request.save(update_fields=["status", "decided_by", "decided_at"])
-    audit_record(actor=actor, action="org.rename_withdrawn", target=request.unit,
-                 details={"request_id": request.pk})
+    audit_record(
+        actor=actor,
+        action="org.rename_withdrawn",
+        target=request.unit,
+        details={"request_id": request.pk},
+    )
     return request

@@ -13,8 +13,12 @@ def test_it_exports_the_maker_certificate_that_the_offline_verifier_accepts(city
     text = out.read_text()
     assert text.startswith("-----BEGIN CERTIFICATE-----")
     # openssl parses it as an X.509 certificate
-    result = subprocess.run(["openssl", "x509", "-in", str(out), "-noout", "-subject"],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        ["openssl", "x509", "-in", str(out), "-noout", "-subject"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
 
 

@@ -80,8 +80,9 @@ def locked(actor: User | None, ticket: Ticket) -> Ticket:
 # --- input ---------------------------------------------------------------------------------
 
 
-def clean_text(value: str | None, *, label: str, max_len: int = MAX_TEXT,
-               required: bool = False) -> str:
+def clean_text(
+    value: str | None, *, label: str, max_len: int = MAX_TEXT, required: bool = False
+) -> str:
     """Stripped text; refuses empty (when required), too long, or a 密级标志 (S1 art. 45, 50)."""
     text = (value or "").strip()
     if required and not text:
@@ -114,25 +115,44 @@ def own_uploads(actor: User, uploads: Sequence[Upload]) -> list[Upload]:
 # --- the record of a step --------------------------------------------------------------------
 
 
-def record(ticket: Ticket, *, actor: User | None, kind: str, at: datetime,
-           text: str = "", from_status: str = "", uploads: Iterable[Upload] = ()) -> TicketEvent:
+def record(
+    ticket: Ticket,
+    *,
+    actor: User | None,
+    kind: str,
+    at: datetime,
+    text: str = "",
+    from_status: str = "",
+    uploads: Iterable[Upload] = (),
+) -> TicketEvent:
     """One timeline line (and the attachments that came with it)."""
     event = TicketEvent.objects.create(
-        ticket=ticket, actor=actor, kind=kind, at=at, text=text,
-        from_status=from_status, to_status=ticket.status if from_status else "",
+        ticket=ticket,
+        actor=actor,
+        kind=kind,
+        at=at,
+        text=text,
+        from_status=from_status,
+        to_status=ticket.status if from_status else "",
     )
     have = set(ticket.attachments.values_list("upload_id", flat=True))
     new = [u for u in uploads if u.pk not in have]
     if len(have) + len(new) > MAX_ATTACHMENTS:
         raise DomainError(f"每张故障单的附件最多 {MAX_ATTACHMENTS} 个。")
     TicketAttachment.objects.bulk_create(
-        [TicketAttachment(ticket=ticket, upload=u, event=event, added_at=at) for u in new])
+        [TicketAttachment(ticket=ticket, upload=u, event=event, added_at=at) for u in new]
+    )
     return event
 
 
 def audit(actor: User | None, action: str, ticket: Ticket, **details: Any) -> None:
-    audit_record(actor=actor, action=f"tickets.{action}", target=ticket, unit=ticket.unit,
-                 details={"status": ticket.status, "category": ticket.category, **details})
+    audit_record(
+        actor=actor,
+        action=f"tickets.{action}",
+        target=ticket,
+        unit=ticket.unit,
+        details={"status": ticket.status, "category": ticket.category, **details},
+    )
 
 
 def start_clock(ticket: Ticket, at: datetime) -> None:
@@ -148,8 +168,15 @@ def start_clock(ticket: Ticket, at: datetime) -> None:
     ticket.solution_by = None
 
 
-def arrive_at_office(ticket: Ticket, *, actor: User | None, at: datetime, note: str,
-                     verb: str = "上报市数字办", kind: str = TicketEvent.Kind.ESCALATED) -> None:
+def arrive_at_office(
+    ticket: Ticket,
+    *,
+    actor: User | None,
+    at: datetime,
+    note: str,
+    verb: str = "上报市数字办",
+    kind: str = TicketEvent.Kind.ESCALATED,
+) -> None:
     """→ escalated: the report reaches the digital office, its 24-hour clock starts (a new
     round) and the office is told (by SMS too when the fault is urgent)."""
     before = ticket.status
@@ -157,10 +184,20 @@ def arrive_at_office(ticket: Ticket, *, actor: User | None, at: datetime, note: 
     start_clock(ticket, at)
     ticket.save()
     record(ticket, actor=actor, kind=kind, at=at, text=note, from_status=before)
-    audit(actor, "escalated" if kind == TicketEvent.Kind.ESCALATED else str(kind), ticket,
-          note=note, round=ticket.clock_round, due_at=ticket.due_at)
-    tell_office(ticket, title=f"故障上报 #{ticket.pk}（24小时内须响应）", body=describe(ticket),
-                sms=ticket.urgency != Urgency.NORMAL)
+    audit(
+        actor,
+        "escalated" if kind == TicketEvent.Kind.ESCALATED else str(kind),
+        ticket,
+        note=note,
+        round=ticket.clock_round,
+        due_at=ticket.due_at,
+    )
+    tell_office(
+        ticket,
+        title=f"故障上报 #{ticket.pk}（24小时内须响应）",
+        body=describe(ticket),
+        sms=ticket.urgency != Urgency.NORMAL,
+    )
 
 
 # --- notifications -------------------------------------------------------------------------
@@ -172,18 +209,36 @@ def _notify() -> Any:
     return services
 
 
-def tell_role(role: Role, *, unit: Any = None, title: str, body: str, ticket: Ticket,
-              sms: bool = False, dedupe_key: str | None = None) -> None:
-    _notify().notify_role(role=role, unit=unit, title=title, body=body, link=link(ticket),
-                          sms=sms, kind=KIND, dedupe_key=dedupe_key)
+def tell_role(
+    role: Role,
+    *,
+    unit: Any = None,
+    title: str,
+    body: str,
+    ticket: Ticket,
+    sms: bool = False,
+    dedupe_key: str | None = None,
+) -> None:
+    _notify().notify_role(
+        role=role,
+        unit=unit,
+        title=title,
+        body=body,
+        link=link(ticket),
+        sms=sms,
+        kind=KIND,
+        dedupe_key=dedupe_key,
+    )
 
 
-def tell(people: Iterable[User | None], *, title: str, body: str, ticket: Ticket,
-         sms: bool = False) -> None:
+def tell(
+    people: Iterable[User | None], *, title: str, body: str, ticket: Ticket, sms: bool = False
+) -> None:
     recipients = [p for p in people if p is not None]
     if recipients:
-        _notify().notify_send(recipients=recipients, title=title, body=body, link=link(ticket),
-                              sms=sms, kind=KIND)
+        _notify().notify_send(
+            recipients=recipients, title=title, body=body, link=link(ticket), sms=sms, kind=KIND
+        )
 
 
 def tell_unit_admins(ticket: Ticket, *, title: str, body: str) -> None:
@@ -191,14 +246,17 @@ def tell_unit_admins(ticket: Ticket, *, title: str, body: str) -> None:
         tell_role(Role.UNIT_ADMIN, unit=ticket.unit, title=title, body=body, ticket=ticket)
 
 
-def tell_office(ticket: Ticket, *, title: str, body: str, sms: bool = False,
-                dedupe_key: str | None = None) -> None:
-    tell_role(Role.CITY_ADMIN, title=title, body=body, ticket=ticket, sms=sms,
-              dedupe_key=dedupe_key)
+def tell_office(
+    ticket: Ticket, *, title: str, body: str, sms: bool = False, dedupe_key: str | None = None
+) -> None:
+    tell_role(
+        Role.CITY_ADMIN, title=title, body=body, ticket=ticket, sms=sms, dedupe_key=dedupe_key
+    )
 
 
 def describe(ticket: Ticket) -> str:
     unit = ticket.unit if ticket.unit_id else None
     where = unit.short_name if unit is not None else "全市"
-    return (f"{where}·{ticket.get_category_display()}·{ticket.get_urgency_display()}："
-            f"{ticket.summary}")
+    return (
+        f"{where}·{ticket.get_category_display()}·{ticket.get_urgency_display()}：{ticket.summary}"
+    )

@@ -44,8 +44,12 @@ def ticket_take(*, actor: User, ticket: Ticket, note: str = "") -> Ticket:
         ticket.save()
         c.record(ticket, actor=actor, kind=E.TAKEN, at=now, text=note, from_status=before)
         c.audit(actor, "taken", ticket, note=note)
-        c.tell([ticket.reporter], title=f"您的故障报修 #{ticket.pk} 已由本单位系统管理员受理",
-               body=note or ticket.summary, ticket=ticket)
+        c.tell(
+            [ticket.reporter],
+            title=f"您的故障报修 #{ticket.pk} 已由本单位系统管理员受理",
+            body=note or ticket.summary,
+            ticket=ticket,
+        )
     return ticket
 
 
@@ -59,10 +63,15 @@ def ticket_escalate(*, actor: User, ticket: Ticket, note: str = "") -> Ticket:
         c.require_unit_admin(actor, ticket, "将故障上报市数字办")
         if ticket.handled_by_id is None:
             ticket.handled_by = actor
-        c.arrive_at_office(ticket, actor=actor, at=timezone.now(),
-                           note=note or "本单位无法排除，上报市数字办")
-        c.tell([ticket.reporter], title=f"您的故障报修 #{ticket.pk} 已上报市数字办",
-               body=note or ticket.summary, ticket=ticket)
+        c.arrive_at_office(
+            ticket, actor=actor, at=timezone.now(), note=note or "本单位无法排除，上报市数字办"
+        )
+        c.tell(
+            [ticket.reporter],
+            title=f"您的故障报修 #{ticket.pk} 已上报市数字办",
+            body=note or ticket.summary,
+            ticket=ticket,
+        )
     return ticket
 
 
@@ -81,8 +90,9 @@ def ticket_acknowledge(*, actor: User, ticket: Ticket, note: str = "") -> Ticket
         c.record(ticket, actor=actor, kind=E.ACKNOWLEDGED, at=now, text=note, from_status=before)
         late = bool(ticket.due_at and now > ticket.due_at)
         c.audit(actor, "acknowledged", ticket, note=note, late=late)
-        _tell_unit_side(ticket, title=f"市数字办已响应故障单 #{ticket.pk}",
-                        body=note or ticket.summary)
+        _tell_unit_side(
+            ticket, title=f"市数字办已响应故障单 #{ticket.pk}", body=note or ticket.summary
+        )
     return ticket
 
 
@@ -101,8 +111,9 @@ def ticket_start(*, actor: User, ticket: Ticket, note: str = "") -> Ticket:
     return ticket
 
 
-def ticket_note(*, actor: User, ticket: Ticket, text: str,
-                uploads: Sequence[Upload] = ()) -> TicketEvent:
+def ticket_note(
+    *, actor: User, ticket: Ticket, text: str, uploads: Sequence[Upload] = ()
+) -> TicketEvent:
     """A line in the timeline (处理记录 / 补充说明), with attachments, by the reporter or the
     side handling it. Run file_ingest on the attachments before calling this."""
     c.require_active(actor)
@@ -115,8 +126,9 @@ def ticket_note(*, actor: User, ticket: Ticket, text: str,
             raise Forbidden("只有报修人、本单位系统管理员和市数字办可以添加记录。")
         if ticket.status == S.CLOSED:
             raise Conflict("该故障单已关闭，不能再添加记录；如故障再次出现，请重新打开或重新报修。")
-        event = c.record(ticket, actor=actor, kind=E.NOTE, at=timezone.now(), text=text,
-                         uploads=uploads)
+        event = c.record(
+            ticket, actor=actor, kind=E.NOTE, at=timezone.now(), text=text, uploads=uploads
+        )
         c.audit(actor, "noted", ticket, attachments=[u.pk for u in uploads])
         _tell_other_side(ticket, actor=actor, handler=handler, text=text)
     return event
@@ -132,18 +144,24 @@ def ticket_resolve(*, actor: User, ticket: Ticket, resolution: str) -> Ticket:
         ticket = c.locked(actor, ticket)
         c.require_handler(actor, ticket, "办结该故障单")
         if ticket.is_breached and ticket.is_open and ticket.solution_at is None:
-            raise Conflict("该故障超过24小时未排除，已升级；须先提出解决办法（报告市政府办公室、"
-                           "生成纸质通知）后才能办结。")
+            raise Conflict(
+                "该故障超过24小时未排除，已升级；须先提出解决办法（报告市政府办公室、"
+                "生成纸质通知）后才能办结。"
+            )
         before, now = ticket.status, timezone.now()
         ticket.move(S.RESOLVED, "办结")
         if ticket.at_office and ticket.acknowledged_at is None:
             ticket.acknowledged_at, ticket.acknowledged_by = now, actor
         ticket.resolved_at, ticket.resolved_by, ticket.resolution = now, actor, resolution
         ticket.save()
-        c.record(ticket, actor=actor, kind=E.RESOLVED, at=now, text=resolution,
-                 from_status=before)
-        c.audit(actor, "resolved", ticket, resolution=resolution,
-                within_window=ticket.due_at is None or now < ticket.due_at)
+        c.record(ticket, actor=actor, kind=E.RESOLVED, at=now, text=resolution, from_status=before)
+        c.audit(
+            actor,
+            "resolved",
+            ticket,
+            resolution=resolution,
+            within_window=ticket.due_at is None or now < ticket.due_at,
+        )
         _tell_unit_side(ticket, title=f"故障单 #{ticket.pk} 的故障已排除", body=resolution)
     return ticket
 
@@ -157,8 +175,10 @@ def ticket_close(*, actor: User, ticket: Ticket, note: str = "") -> Ticket:
         if not (ticket.reporter_id == actor.pk or _is_handler(actor, ticket)):
             raise Forbidden("只有报修人或处理该故障的管理员可以关闭故障单。")
         if ticket.status != S.RESOLVED:
-            raise Conflict(f"该故障单当前状态为“{ticket.get_status_display()}”，不能关闭；"
-                           "故障排除后才能关闭。页面可能已过期，请刷新后查看。")
+            raise Conflict(
+                f"该故障单当前状态为“{ticket.get_status_display()}”，不能关闭；"
+                "故障排除后才能关闭。页面可能已过期，请刷新后查看。"
+            )
         before, now = ticket.status, timezone.now()
         ticket.move(S.CLOSED, "关闭")
         ticket.closed_at = now
@@ -182,14 +202,14 @@ def ticket_reopen(*, actor: User, ticket: Ticket, reason: str) -> Ticket:
         ticket.resolved_at = ticket.resolved_by = ticket.closed_at = None
         ticket.resolution = ""
         if ticket.at_office:
-            c.arrive_at_office(ticket, actor=actor, at=now, note=reason, verb="重新打开",
-                               kind=E.REOPENED)
+            c.arrive_at_office(
+                ticket, actor=actor, at=now, note=reason, verb="重新打开", kind=E.REOPENED
+            )
         else:
             before = ticket.status
             ticket.move(S.REPORTED, "重新打开")
             ticket.save()
-            c.record(ticket, actor=actor, kind=E.REOPENED, at=now, text=reason,
-                     from_status=before)
+            c.record(ticket, actor=actor, kind=E.REOPENED, at=now, text=reason, from_status=before)
             c.audit(actor, "reopened", ticket, reason=reason)
             c.tell_unit_admins(ticket, title=f"故障单 #{ticket.pk} 被重新打开", body=reason)
     return ticket
@@ -204,8 +224,10 @@ def _require_reopener(actor: User, ticket: Ticket) -> None:
 
 def _check_reopen_window(ticket: Ticket, now: Any) -> None:
     if ticket.status not in (S.RESOLVED, S.CLOSED):
-        raise Conflict(f"该故障单当前状态为“{ticket.get_status_display()}”，尚未办结，"
-                       "不需要重新打开。页面可能已过期，请刷新后查看。")
+        raise Conflict(
+            f"该故障单当前状态为“{ticket.get_status_display()}”，尚未办结，"
+            "不需要重新打开。页面可能已过期，请刷新后查看。"
+        )
     days = c.reopen_days()
     if ticket.resolved_at is None or now - ticket.resolved_at > timedelta(days=days):
         raise Conflict(f"故障排除已超过 {days} 天，不能重新打开；如故障再次出现，请重新报修。")

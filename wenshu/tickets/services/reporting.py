@@ -47,8 +47,9 @@ def _clean(data: ReportInput) -> dict[str, str]:
     return {
         "category": c.choice(data.category, Category, label="故障类别"),
         "urgency": c.choice(data.urgency, Urgency, label="紧急程度"),
-        "summary": c.clean_text(data.summary, label="故障简述", max_len=c.MAX_SUMMARY,
-                                required=True),
+        "summary": c.clean_text(
+            data.summary, label="故障简述", max_len=c.MAX_SUMMARY, required=True
+        ),
         "details": c.clean_text(data.details, label="故障描述"),
         "affected": c.clean_text(data.affected, label="影响范围"),
         "related_ref": c.clean_text(data.related_ref, label="相关编号", max_len=c.MAX_REF),
@@ -56,8 +57,9 @@ def _clean(data: ReportInput) -> dict[str, str]:
 
 
 def _unit_has_admin(unit_id: int) -> bool:
-    return UserModel.objects.filter(unit_id=unit_id, status=UserModel.Status.ACTIVE,
-                                    role_grants__role=Role.UNIT_ADMIN).exists()
+    return UserModel.objects.filter(
+        unit_id=unit_id, status=UserModel.Status.ACTIVE, role_grants__role=Role.UNIT_ADMIN
+    ).exists()
 
 
 def _goes_to_office(actor: User, to_office: bool) -> bool:
@@ -75,23 +77,34 @@ def ticket_report(*, actor: User, data: ReportInput, uploads: Sequence[Upload] =
     straight = _goes_to_office(actor, data.to_office)
     now = timezone.now()
     with transaction.atomic():
-        ticket = Ticket.objects.create(reporter=actor, unit_id=actor.unit_id, reported_at=now,
-                                       **fields)
-        c.record(ticket, actor=actor, kind=E.REPORTED, at=now, text=ticket.details,
-                 uploads=uploads)
-        c.audit(actor, "reported", ticket, summary=ticket.summary, urgency=ticket.urgency,
-                attachments=[u.pk for u in uploads])
+        ticket = Ticket.objects.create(
+            reporter=actor, unit_id=actor.unit_id, reported_at=now, **fields
+        )
+        c.record(ticket, actor=actor, kind=E.REPORTED, at=now, text=ticket.details, uploads=uploads)
+        c.audit(
+            actor,
+            "reported",
+            ticket,
+            summary=ticket.summary,
+            urgency=ticket.urgency,
+            attachments=[u.pk for u in uploads],
+        )
         if straight:
             c.arrive_at_office(ticket, actor=actor, at=now, note="直接上报市数字办")
         else:
-            c.tell_unit_admins(ticket, title=f"新的故障报修 #{ticket.pk}",
-                               body=c.describe(ticket))
+            c.tell_unit_admins(ticket, title=f"新的故障报修 #{ticket.pk}", body=c.describe(ticket))
     return ticket
 
 
 def ticket_raise_system(
-    *, source: str, category: str, summary: str, details: str = "", unit: Any = None,
-    dedupe_key: str, urgency: str = Urgency.URGENT,
+    *,
+    source: str,
+    category: str,
+    summary: str,
+    details: str = "",
+    unit: Any = None,
+    dedupe_key: str,
+    urgency: str = Urgency.URGENT,
 ) -> Ticket:
     """A fault found by Wenshu itself (a document that fails verification, a failed delivery):
     straight into the digital office's queue, clock running. The same `dedupe_key` again
@@ -105,16 +118,22 @@ def ticket_raise_system(
     try:
         with transaction.atomic():
             ticket = Ticket.objects.create(
-                source=Ticket.Source.SYSTEM, system_source=source[:60], dedupe_key=dedupe_key,
-                unit=unit, category=category, urgency=urgency, reported_at=now,
+                source=Ticket.Source.SYSTEM,
+                system_source=source[:60],
+                dedupe_key=dedupe_key,
+                unit=unit,
+                category=category,
+                urgency=urgency,
+                reported_at=now,
                 summary=(summary.strip() or "系统自动上报的故障")[: c.MAX_SUMMARY],
                 details=details.strip()[: c.MAX_TEXT],
             )
             c.record(ticket, actor=None, kind=E.RAISED, at=now, text=f"来源：{source}")
             c.audit(None, "raised", ticket, source=source, dedupe_key=dedupe_key)
             c.arrive_at_office(ticket, actor=None, at=now, note="系统自动上报市数字办")
-            c.tell_unit_admins(ticket, title=f"系统检测到本单位故障 #{ticket.pk}",
-                               body=c.describe(ticket))
+            c.tell_unit_admins(
+                ticket, title=f"系统检测到本单位故障 #{ticket.pk}", body=c.describe(ticket)
+            )
     except IntegrityError:
         # Raised at the same moment by another worker with the same key: that one stands.
         return Ticket.objects.get(dedupe_key=dedupe_key)
@@ -142,16 +161,28 @@ def ticket_withdraw(*, actor: User, ticket: Ticket, reason: str = "") -> Ticket:
         if ticket.reporter_id != actor.pk:
             raise Forbidden("只有报修人本人可以撤回报修。")
         if ticket.status not in WITH_UNIT:  # resolved → closed is the confirmation, not this
-            raise Conflict(f"该故障单当前状态为“{ticket.get_status_display()}”，不能撤回；"
-                           "只有尚在本单位处理的报修可以撤回。")
+            raise Conflict(
+                f"该故障单当前状态为“{ticket.get_status_display()}”，不能撤回；"
+                "只有尚在本单位处理的报修可以撤回。"
+            )
         before = ticket.status
         ticket.move(S.CLOSED, "撤回")
         ticket.closed_at = timezone.now()
         ticket.save()
-        c.record(ticket, actor=actor, kind=E.WITHDRAWN, at=ticket.closed_at, text=reason,
-                 from_status=before)
+        c.record(
+            ticket,
+            actor=actor,
+            kind=E.WITHDRAWN,
+            at=ticket.closed_at,
+            text=reason,
+            from_status=before,
+        )
         c.audit(actor, "withdrawn", ticket, reason=reason)
         if ticket.handled_by_id:
-            c.tell([ticket.handled_by], title=f"故障单 #{ticket.pk} 已被报修人撤回",
-                   body=reason or ticket.summary, ticket=ticket)
+            c.tell(
+                [ticket.handled_by],
+                title=f"故障单 #{ticket.pk} 已被报修人撤回",
+                body=reason or ticket.summary,
+                ticket=ticket,
+            )
     return ticket

@@ -13,10 +13,21 @@ from wenshu.tickets import services
 from wenshu.tickets.models import Ticket
 
 
-def report(person: Any, *, category: str = "exchange", summary: str = "无法接收来文",
-           urgency: str = "normal", to_office: bool = False, **fields: Any) -> Ticket:
-    return services.ticket_report(actor=person, data=services.ReportInput(
-        category=category, summary=summary, urgency=urgency, to_office=to_office, **fields))
+def report(
+    person: Any,
+    *,
+    category: str = "exchange",
+    summary: str = "无法接收来文",
+    urgency: str = "normal",
+    to_office: bool = False,
+    **fields: Any,
+) -> Ticket:
+    return services.ticket_report(
+        actor=person,
+        data=services.ReportInput(
+            category=category, summary=summary, urgency=urgency, to_office=to_office, **fields
+        ),
+    )
 
 
 def at_office(city: Any, **fields: Any) -> Ticket:

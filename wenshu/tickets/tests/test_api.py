@@ -19,8 +19,9 @@ API = "/api/v1/tickets"
 
 
 def post(client, person, path, body=None):
-    return client.post(f"{API}{path}", body or {}, content_type="application/json",
-                       **bearer(person))
+    return client.post(
+        f"{API}{path}", body or {}, content_type="application/json", **bearer(person)
+    )
 
 
 def get(client, person, path, **params):
@@ -28,19 +29,29 @@ def get(client, person, path, **params):
 
 
 def test_the_whole_life_of_a_ticket_through_the_api(city, client):
-    made = post(client, city.a_clerk, "", {"category": "exchange", "summary": "收不到来文",
-                                           "urgency": "urgent", "related_ref": "白政办〔2026〕5号"})
+    made = post(
+        client,
+        city.a_clerk,
+        "",
+        {
+            "category": "exchange",
+            "summary": "收不到来文",
+            "urgency": "urgent",
+            "related_ref": "白政办〔2026〕5号",
+        },
+    )
     assert made.status_code == 201, made.json()
     t = made.json()
     assert t["status"] == "reported" and t["urgency_label"] == "紧急"
     assert t["actions"] == ["note", "withdraw"]
     tid = t["id"]
-    assert post(client, city.a_admin, f"/{tid}/take", {"note": "查看中"}).json()["status"] == \
-        "unit_handling"
+    assert (
+        post(client, city.a_admin, f"/{tid}/take", {"note": "查看中"}).json()["status"]
+        == "unit_handling"
+    )
     assert post(client, city.a_admin, f"/{tid}/escalate", {}).json()["status"] == "escalated"
     assert get(client, city.shuziban, "", scope="queue").json()["count"] == 1
-    assert post(client, city.shuziban, f"/{tid}/acknowledge", {}).json()["status"] == \
-        "acknowledged"
+    assert post(client, city.shuziban, f"/{tid}/acknowledge", {}).json()["status"] == "acknowledged"
     assert post(client, city.shuziban, f"/{tid}/start", {}).json()["status"] == "in_progress"
     noted = post(client, city.shuziban, f"/{tid}/notes", {"text": "排查交换服务"})
     assert noted.status_code == 201
@@ -71,8 +82,12 @@ def test_refusals_are_json_with_a_chinese_message(city, client, ticket):
 def test_an_outsider_gets_a_404_on_every_route(city, client, ticket):
     for path in ("take", "escalate", "withdraw", "acknowledge", "start", "close"):
         assert post(client, city.b_admin, f"/{ticket.pk}/{path}", {}).status_code == 404, path
-    for path, body in (("notes", {"text": "x"}), ("resolve", {"resolution": "x"}),
-                       ("reopen", {"reason": "x"}), ("solution", {"solution": "x"})):
+    for path, body in (
+        ("notes", {"text": "x"}),
+        ("resolve", {"resolution": "x"}),
+        ("reopen", {"reason": "x"}),
+        ("solution", {"solution": "x"}),
+    ):
         assert post(client, city.b_admin, f"/{ticket.pk}/{path}", body).status_code == 404, path
     assert get(client, city.b_admin, f"/{ticket.pk}").status_code == 404
     assert get(client, city.b_admin, f"/{ticket.pk}/attachments/1").status_code == 404
@@ -90,21 +105,42 @@ def test_the_api_needs_a_login(city, client, ticket):
 @pytest.mark.usefixtures("clamd_socket")
 def test_attachments_travel_as_base64_and_pass_the_virus_scan(city, client):
     clean = base64.b64encode("日志内容".encode()).decode()
-    made = post(client, city.a_clerk, "", {"category": "function", "summary": "报错",
-                                           "attachments": [{"name": "日志.txt",
-                                                            "content_b64": clean}]})
+    made = post(
+        client,
+        city.a_clerk,
+        "",
+        {
+            "category": "function",
+            "summary": "报错",
+            "attachments": [{"name": "日志.txt", "content_b64": clean}],
+        },
+    )
     assert made.status_code == 201
     a = made.json()["attachments"][0]
     got = get(client, city.a_clerk, f"/{made.json()['id']}/attachments/{a['id']}")
     assert got.status_code == 200 and got.content == "日志内容".encode()
     virus = base64.b64encode(eicar_test_file()).decode()
-    refused = post(client, city.a_clerk, "", {"category": "function", "summary": "报错2",
-                                              "attachments": [{"name": "x.txt",
-                                                               "content_b64": virus}]})
+    refused = post(
+        client,
+        city.a_clerk,
+        "",
+        {
+            "category": "function",
+            "summary": "报错2",
+            "attachments": [{"name": "x.txt", "content_b64": virus}],
+        },
+    )
     assert refused.status_code == 400 and Ticket.objects.count() == 1
-    garbled = post(client, city.a_clerk, "", {"category": "function", "summary": "报错3",
-                                              "attachments": [{"name": "x.txt",
-                                                               "content_b64": "%%%"}]})
+    garbled = post(
+        client,
+        city.a_clerk,
+        "",
+        {
+            "category": "function",
+            "summary": "报错3",
+            "attachments": [{"name": "x.txt", "content_b64": "%%%"}],
+        },
+    )
     assert garbled.status_code == 400 and "Base64" in garbled.json()["message"]
 
 
@@ -113,11 +149,16 @@ def test_the_solution_and_the_notice_pdf_through_the_api(city, client, time_mach
     t = at_office(city, category="exchange")
     time_machine.shift(timedelta(hours=24))
     services.tickets_timers_sweep()
-    bad_unit = post(client, city.shuziban, f"/{t.pk}/solution",
-                    {"solution": "备用线路", "unit_ids": [999999]})
+    bad_unit = post(
+        client, city.shuziban, f"/{t.pk}/solution", {"solution": "备用线路", "unit_ids": [999999]}
+    )
     assert bad_unit.status_code == 400
-    made = post(client, city.shuziban, f"/{t.pk}/solution",
-                {"solution": "备用线路", "unit_ids": [city.a.pk]})
+    made = post(
+        client,
+        city.shuziban,
+        f"/{t.pk}/solution",
+        {"solution": "备用线路", "unit_ids": [city.a.pk]},
+    )
     assert made.status_code == 201
     latest = made.json()["notices"][0]
     assert latest["version"] == 2 and latest["unit_names"] == ["白银市财政局"]

@@ -66,8 +66,9 @@ def test_two_acknowledgements_at_once_apply_once(city):
 
 def test_the_same_system_fault_raised_twice_at_once_is_one_ticket(city):
     def raise_it() -> object:
-        return services.ticket_raise_system(source="exchange", category="exchange",
-                                            summary="投递失败", dedupe_key="race:1")
+        return services.ticket_raise_system(
+            source="exchange", category="exchange", summary="投递失败", dedupe_key="race:1"
+        )
 
     results = _race([raise_it] * 2)
     assert len({r.pk for r in results}) == 1

@@ -40,8 +40,9 @@ def reminders(person, ticket):
 
 
 def escalation_reports(person, ticket):
-    return Notification.objects.filter(recipient=person, title__contains=f"故障单 #{ticket.pk}",
-                                       title__startswith="故障升级报告")
+    return Notification.objects.filter(
+        recipient=person, title__contains=f"故障单 #{ticket.pk}", title__startswith="故障升级报告"
+    )
 
 
 def pdf_text(data: bytes) -> str:
@@ -71,8 +72,9 @@ def test_reminders_at_12_and_21_6_hours_exactly_once_each(city, clock):
     titles = sorted(reminders(city.shuziban, t).values_list("title", flat=True))
     assert len(titles) == 2 and "已满 21.6 小时" in titles[1]
     assert t.events.filter(kind=TicketEvent.Kind.REMINDER).count() == 2
-    assert not Notification.objects.filter(recipient=city.a_clerk,
-                                           title__contains="时限提醒").exists()
+    assert not Notification.objects.filter(
+        recipient=city.a_clerk, title__contains="时限提醒"
+    ).exists()
 
 
 def test_an_acknowledged_ticket_is_still_reminded_until_it_is_resolved(city, clock):
@@ -97,8 +99,9 @@ def test_escalation_at_exactly_24_hours_and_not_a_second_before(city, clock):
     assert t.breached_at == START + timedelta(hours=24)
     assert t.status == Ticket.Status.ESCALATED  # the flag, not a new state
     assert escalation_reports(city.zhengfuban, t).count() == 1
-    office = Notification.objects.filter(recipient=city.shuziban,
-                                         title__contains="超过24小时未排除")
+    office = Notification.objects.filter(
+        recipient=city.shuziban, title__contains="超过24小时未排除"
+    )
     assert office.count() == 1 and "提出解决办法" in office.get().body
     assert AuditEvent.objects.filter(action="tickets.breached", target_id=str(t.pk)).count() == 1
 
@@ -139,8 +142,11 @@ def test_the_office_records_its_solution_and_a_new_notice_goes_to_the_chosen_uni
     assert first.unit_names == ["白银市财政局"]  # not an exchange fault: the reporter's unit
     clock.to(25)
     notice = services.ticket_record_solution(
-        actor=city.shuziban, ticket=t, solution="启用备用线路；期间公文改由机要交通传递。",
-        units=[city.a, city.b])
+        actor=city.shuziban,
+        ticket=t,
+        solution="启用备用线路；期间公文改由机要交通传递。",
+        units=[city.a, city.b],
+    )
     assert notice.version == 2 and set(notice.unit_names) == {"白银市财政局", "白银市教育局"}
     text = pdf_text(bytes(notice.pdf))
     assert "启用备用线路" in text and "白银市教育局" in text
@@ -158,8 +164,10 @@ def test_a_breached_ticket_needs_the_solution_before_it_can_be_resolved(city, cl
     with pytest.raises(Conflict, match="须先提出解决办法"):
         services.ticket_resolve(actor=city.shuziban, ticket=t, resolution="已恢复")
     services.ticket_record_solution(actor=city.shuziban, ticket=t, solution="更换交换机")
-    assert services.ticket_resolve(actor=city.shuziban, ticket=t,
-                                   resolution="已恢复").status == Ticket.Status.RESOLVED
+    assert (
+        services.ticket_resolve(actor=city.shuziban, ticket=t, resolution="已恢复").status
+        == Ticket.Status.RESOLVED
+    )
 
 
 def test_a_ticket_resolved_before_24_hours_does_not_escalate(city, clock):
@@ -179,8 +187,12 @@ def test_the_clock_counts_from_the_escalation_not_from_the_first_report(city, cl
     clock.to(10)
     services.ticket_escalate(actor=city.a_admin, ticket=t)
     clock.to(24)
-    assert services.tickets_timers_sweep() == {"remind_50": 1, "remind_90": 0, "breach": 0,
-                                               "closed": 0}
+    assert services.tickets_timers_sweep() == {
+        "remind_50": 1,
+        "remind_90": 0,
+        "breach": 0,
+        "closed": 0,
+    }
     clock.to(34)
     assert services.tickets_timers_sweep()["breach"] == 1
 
@@ -188,8 +200,12 @@ def test_the_clock_counts_from_the_escalation_not_from_the_first_report(city, cl
 def test_a_ticket_still_with_the_unit_has_no_clock(city, clock):
     report(city.a_clerk)
     clock.to(100)
-    assert services.tickets_timers_sweep() == {"remind_50": 0, "remind_90": 0, "breach": 0,
-                                               "closed": 0}
+    assert services.tickets_timers_sweep() == {
+        "remind_50": 0,
+        "remind_90": 0,
+        "breach": 0,
+        "closed": 0,
+    }
 
 
 def test_a_reopened_office_ticket_is_reminded_and_escalated_again(city, clock):
@@ -224,5 +240,6 @@ def test_a_notice_to_an_unregistered_unit_is_refused(city, clock):
     clock.to(24)
     services.tickets_timers_sweep()
     with pytest.raises(DomainError, match="已注册的使用单位"):
-        services.ticket_record_solution(actor=city.shuziban, ticket=t, solution="x",
-                                        units=[city.digital_office])
+        services.ticket_record_solution(
+            actor=city.shuziban, ticket=t, solution="x", units=[city.digital_office]
+        )

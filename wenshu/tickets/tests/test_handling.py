@@ -47,8 +47,15 @@ def test_the_office_path_escalated_acknowledged_in_progress_resolved_closed(city
     t = services.ticket_close(actor=city.shuziban, ticket=t)
     assert t.status == S.CLOSED
     kinds = list(t.events.values_list("kind", flat=True))
-    assert kinds == [E.REPORTED, E.ESCALATED, E.ACKNOWLEDGED, E.STARTED, E.NOTE, E.RESOLVED,
-                     E.CLOSED]
+    assert kinds == [
+        E.REPORTED,
+        E.ESCALATED,
+        E.ACKNOWLEDGED,
+        E.STARTED,
+        E.NOTE,
+        E.RESOLVED,
+        E.CLOSED,
+    ]
     to_reporter = Notification.objects.filter(recipient=city.a_clerk, kind="tickets")
     assert to_reporter.filter(title__contains="已上报市数字办").exists()
     assert to_reporter.filter(title__contains="已响应").exists()
@@ -91,11 +98,15 @@ def test_the_digital_office_does_not_resolve_a_ticket_still_with_the_unit(city, 
 
 
 def test_an_outsider_gets_a_404_for_every_step(city, ticket):
-    for step, kw in ((services.ticket_take, {}), (services.ticket_escalate, {}),
-                     (services.ticket_withdraw, {}), (services.ticket_close, {}),
-                     (services.ticket_note, {"text": "看看"}),
-                     (services.ticket_resolve, {"resolution": "好了"}),
-                     (services.ticket_reopen, {"reason": "又坏了"})):
+    for step, kw in (
+        (services.ticket_take, {}),
+        (services.ticket_escalate, {}),
+        (services.ticket_withdraw, {}),
+        (services.ticket_close, {}),
+        (services.ticket_note, {"text": "看看"}),
+        (services.ticket_resolve, {"resolution": "好了"}),
+        (services.ticket_reopen, {"reason": "又坏了"}),
+    ):
         with pytest.raises(NotFound):
             step(actor=city.b_staff, ticket=ticket, **kw)
 
@@ -180,8 +191,7 @@ def test_the_reporter_reopens_a_local_ticket_back_to_the_unit(city, ticket):
     assert t.reached_office_at is None
 
 
-def test_reopening_an_office_ticket_starts_a_new_24_hour_clock(city, office_ticket,
-                                                              time_machine):
+def test_reopening_an_office_ticket_starts_a_new_24_hour_clock(city, office_ticket, time_machine):
     time_machine.move_to(timezone.now(), tick=False)
     services.ticket_resolve(actor=city.shuziban, ticket=office_ticket, resolution="已恢复")
     time_machine.shift(timedelta(days=2))
@@ -201,13 +211,15 @@ def test_reopening_after_the_window_is_refused(city, ticket, time_machine):
 
 
 def test_a_system_ticket_is_reopened_by_the_digital_office(city):
-    t = services.ticket_raise_system(source="verify", category="exchange", summary="验签失败",
-                                     dedupe_key="verify:1", unit=city.a)
+    t = services.ticket_raise_system(
+        source="verify", category="exchange", summary="验签失败", dedupe_key="verify:1", unit=city.a
+    )
     services.ticket_resolve(actor=city.shuziban, ticket=t, resolution="证书已更新")
     with pytest.raises(Forbidden):
         services.ticket_reopen(actor=city.a_admin, ticket=t, reason="又失败")
-    assert services.ticket_reopen(actor=city.shuziban, ticket=t, reason="又失败").status == \
-        S.ESCALATED
+    assert (
+        services.ticket_reopen(actor=city.shuziban, ticket=t, reason="又失败").status == S.ESCALATED
+    )
 
 
 def test_resolved_tickets_close_themselves_after_the_reopen_window(city, ticket, time_machine):

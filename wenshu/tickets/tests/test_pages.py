@@ -33,8 +33,15 @@ def breached(city, time_machine) -> Ticket:
 def test_a_person_reports_a_fault_on_the_page(city, login):
     c = login(city.a_staff)
     assert "直接上报市数字办" not in page(c.get("/tickets/new/"))
-    response = c.post("/tickets/new/", {"category": "function", "urgency": "urgent",
-                                        "summary": "收文列表打不开", "details": "提示 500"})
+    response = c.post(
+        "/tickets/new/",
+        {
+            "category": "function",
+            "urgency": "urgent",
+            "summary": "收文列表打不开",
+            "details": "提示 500",
+        },
+    )
     t = Ticket.objects.get()
     assert response.status_code == 302 and response.url == f"/tickets/{t.pk}/"
     assert t.reporter == city.a_staff and t.status == S.REPORTED
@@ -42,8 +49,15 @@ def test_a_person_reports_a_fault_on_the_page(city, login):
 
 def test_a_refused_report_keeps_what_was_typed(city, login):
     c = login(city.a_staff)
-    response = c.post("/tickets/new/", {"category": "function", "urgency": "normal",
-                                        "summary": "机密★ 文件发不出去", "details": "我的描述"})
+    response = c.post(
+        "/tickets/new/",
+        {
+            "category": "function",
+            "urgency": "normal",
+            "summary": "机密★ 文件发不出去",
+            "details": "我的描述",
+        },
+    )
     assert response.status_code == 400
     assert "涉密" in page(response) and "我的描述" in page(response)
     assert not Ticket.objects.exists()
@@ -51,8 +65,10 @@ def test_a_refused_report_keeps_what_was_typed(city, login):
 
 def test_a_unit_admin_may_tick_straight_to_the_office(city, login):
     c = login(city.a_admin)
-    c.post("/tickets/new/", {"category": "network", "urgency": "critical", "summary": "断网",
-                             "to_office": "on"})
+    c.post(
+        "/tickets/new/",
+        {"category": "network", "urgency": "critical", "summary": "断网", "to_office": "on"},
+    )
     assert Ticket.objects.get().status == S.ESCALATED
 
 
@@ -60,8 +76,10 @@ def test_a_unit_admin_may_tick_straight_to_the_office(city, login):
 def test_an_infected_attachment_is_refused_and_nothing_is_written(city, login):
     c = login(city.a_staff)
     virus = SimpleUploadedFile("日志.txt", eicar_test_file(), content_type="text/plain")
-    response = c.post("/tickets/new/", {"category": "function", "urgency": "normal",
-                                        "summary": "系统很慢", "attachments": virus})
+    response = c.post(
+        "/tickets/new/",
+        {"category": "function", "urgency": "normal", "summary": "系统很慢", "attachments": virus},
+    )
     assert response.status_code == 400 and "系统很慢" in page(response)
     assert not Ticket.objects.exists()
 
@@ -70,8 +88,10 @@ def test_an_infected_attachment_is_refused_and_nothing_is_written(city, login):
 def test_an_attachment_is_downloaded_by_those_who_see_the_ticket_only(city, login):
     c = login(city.a_clerk)
     shot = SimpleUploadedFile("截图.txt", "错误代码 0x80".encode(), content_type="text/plain")
-    c.post("/tickets/new/", {"category": "function", "urgency": "normal", "summary": "报错",
-                             "attachments": shot})
+    c.post(
+        "/tickets/new/",
+        {"category": "function", "urgency": "normal", "summary": "报错", "attachments": shot},
+    )
     t = Ticket.objects.get()
     a = t.attachments.get()
     url = f"/tickets/{t.pk}/attachments/{a.pk}/"
@@ -142,10 +162,22 @@ def test_an_empty_resolution_is_a_form_error(city, login, ticket):
 
 
 def test_outsiders_cannot_change_another_units_ticket(city, login, ticket):
-    for action in ("take", "escalate", "withdraw", "acknowledge", "start", "note", "resolve",
-                   "close", "reopen", "solution"):
-        response = login(city.b_admin).post(f"/tickets/{ticket.pk}/{action}/", {
-            "note": "x", "text": "x", "resolution": "x", "reason": "x", "solution": "x"})
+    for action in (
+        "take",
+        "escalate",
+        "withdraw",
+        "acknowledge",
+        "start",
+        "note",
+        "resolve",
+        "close",
+        "reopen",
+        "solution",
+    ):
+        response = login(city.b_admin).post(
+            f"/tickets/{ticket.pk}/{action}/",
+            {"note": "x", "text": "x", "resolution": "x", "reason": "x", "solution": "x"},
+        )
         assert response.status_code == 404, action
     ticket.refresh_from_db()
     assert ticket.status == S.REPORTED and ticket.events.count() == 1
@@ -174,8 +206,10 @@ def test_the_breached_ticket_page_the_solution_and_the_notice_pdf(city, login, t
     c = login(city.shuziban)
     body = page(c.get(f"/tickets/{t.pk}/"))
     assert "提出解决办法" in body and "市数字办尚未提出" in body
-    response = c.post(f"/tickets/{t.pk}/solution/", {"solution": "启用备用服务器",
-                                                     "units": [city.a.pk, city.b.pk]})
+    response = c.post(
+        f"/tickets/{t.pk}/solution/",
+        {"solution": "启用备用服务器", "units": [city.a.pk, city.b.pk]},
+    )
     assert response.status_code == 302
     notice = TicketNotice.objects.get(ticket=t, version=2)
     url = f"/tickets/{t.pk}/notices/{notice.pk}.pdf"
@@ -220,6 +254,7 @@ def test_the_workbench_counts_open_tickets_for_those_who_handle_them(city, login
     assert "待处理故障" in a_admin
     assert "待处理故障" not in page(login(city.a_clerk).get("/workbench/"))
     from wenshu.tickets import selectors
+
     assert selectors.queue_count(viewer=city.a_admin) == 1  # the one still with the unit
     assert selectors.queue_count(viewer=city.shuziban) == 1  # escalated, not acknowledged
     assert selectors.queue_count(viewer=city.b_admin) == 0

@@ -21,8 +21,14 @@ S = Ticket.Status
 
 
 def test_it_files_a_report_with_the_unit_admin_and_tells_them(city):
-    t = report(city.a_staff, summary="打印机无法打印公文", category="terminal", urgency="urgent",
-               affected="办公室两台电脑", related_ref="白财〔2026〕3号")
+    t = report(
+        city.a_staff,
+        summary="打印机无法打印公文",
+        category="terminal",
+        urgency="urgent",
+        affected="办公室两台电脑",
+        related_ref="白财〔2026〕3号",
+    )
     assert t.status == S.REPORTED and t.unit == city.a and t.reporter == city.a_staff
     assert t.reached_office_at is None and t.due_at is None
     assert list(t.events.values_list("kind", flat=True)) == [TicketEvent.Kind.REPORTED]
@@ -31,13 +37,16 @@ def test_it_files_a_report_with_the_unit_admin_and_tells_them(city):
     assert set(told.values_list("recipient__username", flat=True)) == {"a_admin"}
 
 
-@pytest.mark.parametrize("field,value,message", [
-    ("summary", "  ", "请填写故障简述"),
-    ("summary", "字" * 201, "不能超过 200 字"),
-    ("category", "printer", "请选择有效的故障类别"),
-    ("urgency", "asap", "请选择有效的紧急程度"),
-    ("details", "机密★1年 的文件无法发送", "涉密"),
-])
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("summary", "  ", "请填写故障简述"),
+        ("summary", "字" * 201, "不能超过 200 字"),
+        ("category", "printer", "请选择有效的故障类别"),
+        ("urgency", "asap", "请选择有效的紧急程度"),
+        ("details", "机密★1年 的文件无法发送", "涉密"),
+    ],
+)
 def test_it_refuses_bad_input_and_writes_nothing(city, field, value, message):
     with pytest.raises(DomainError, match=message):
         report(city.a_staff, **{field: value})
@@ -78,10 +87,17 @@ def test_an_inactive_person_may_not_report(city):
 
 @pytest.mark.usefixtures("clamd_socket")
 def test_it_keeps_the_attachments_that_passed_the_scan(city):
-    shot = file_ingest(actor=city.a_staff, name="报错截图.txt", data_or_fileobj=b"error 0x80",
-                       purpose="tickets.attachment")
-    t = services.ticket_report(actor=city.a_staff, uploads=[shot], data=services.ReportInput(
-        category="function", summary="收文列表打不开"))
+    shot = file_ingest(
+        actor=city.a_staff,
+        name="报错截图.txt",
+        data_or_fileobj=b"error 0x80",
+        purpose="tickets.attachment",
+    )
+    t = services.ticket_report(
+        actor=city.a_staff,
+        uploads=[shot],
+        data=services.ReportInput(category="function", summary="收文列表打不开"),
+    )
     assert [a.upload for a in t.attachments.all()] == [shot]
 
 
@@ -89,16 +105,24 @@ def test_it_keeps_the_attachments_that_passed_the_scan(city):
 def test_someone_elses_upload_cannot_be_attached(city):
     theirs = file_ingest(actor=city.b_staff, name="x.txt", data_or_fileobj=b"x")
     with pytest.raises(NotFound):
-        services.ticket_report(actor=city.a_staff, uploads=[theirs], data=services.ReportInput(
-            category="function", summary="收文列表打不开"))
+        services.ticket_report(
+            actor=city.a_staff,
+            uploads=[theirs],
+            data=services.ReportInput(category="function", summary="收文列表打不开"),
+        )
     assert not Ticket.objects.exists()
 
 
 def raise_it(city, key="exchange:delivery:17", **kw):
     return services.ticket_raise_system(
-        source="exchange.delivery_failed", category="exchange", summary="公文投递失败",
-        details="向市财政局投递《关于…的通知》失败：连接超时", unit=kw.pop("unit", city.a),
-        dedupe_key=key, **kw)
+        source="exchange.delivery_failed",
+        category="exchange",
+        summary="公文投递失败",
+        details="向市财政局投递《关于…的通知》失败：连接超时",
+        unit=kw.pop("unit", city.a),
+        dedupe_key=key,
+        **kw,
+    )
 
 
 def test_a_system_fault_goes_straight_to_the_office_with_no_reporter(city):
@@ -107,15 +131,20 @@ def test_a_system_fault_goes_straight_to_the_office_with_no_reporter(city):
     assert t.status == S.ESCALATED and t.due_at == t.reported_at + timedelta(hours=24)
     kinds = list(t.events.values_list("kind", flat=True))
     assert kinds == [TicketEvent.Kind.RAISED, TicketEvent.Kind.ESCALATED]
-    people = set(Notification.objects.filter(kind="tickets").values_list(
-        "recipient__username", flat=True))
+    people = set(
+        Notification.objects.filter(kind="tickets").values_list("recipient__username", flat=True)
+    )
     assert people == {"shuziban", "a_admin"}
 
 
 def test_raising_the_same_fault_twice_gives_the_same_ticket(city):
     first = raise_it(city)
-    again = services.ticket_raise_system(source="exchange.delivery_failed", category="network",
-                                         summary="另一种说法", dedupe_key="exchange:delivery:17")
+    again = services.ticket_raise_system(
+        source="exchange.delivery_failed",
+        category="network",
+        summary="另一种说法",
+        dedupe_key="exchange:delivery:17",
+    )
     assert again.pk == first.pk and again.summary == "公文投递失败"
     assert Ticket.objects.count() == 1
     assert TicketEvent.objects.filter(kind=TicketEvent.Kind.RAISED).count() == 1
@@ -134,11 +163,17 @@ def test_a_system_wide_fault_may_have_no_unit(city):
     assert t.unit is None and t.status == S.ESCALATED
 
 
-@pytest.mark.parametrize("kw", [{"category": "printer"}, {"dedupe_key": ""},
-                                {"source": " "}, {"urgency": "x"}])
+@pytest.mark.parametrize(
+    "kw", [{"category": "printer"}, {"dedupe_key": ""}, {"source": " "}, {"urgency": "x"}]
+)
 def test_a_calling_app_gets_a_loud_error_for_bad_arguments(city, kw):
-    args = {"source": "verify", "category": "exchange", "summary": "验证失败",
-            "dedupe_key": "k", **kw}
+    args = {
+        "source": "verify",
+        "category": "exchange",
+        "summary": "验证失败",
+        "dedupe_key": "k",
+        **kw,
+    }
     with pytest.raises(ValueError):
         services.ticket_raise_system(**args)
 

@@ -40,8 +40,7 @@ def april(city, time_machine):
 
 
 def test_the_digital_office_sees_every_unit_for_the_period(city, april):
-    s = stats.ticket_statistics(viewer=city.shuziban, start=date(2026, 4, 1),
-                                end=date(2026, 4, 30))
+    s = stats.ticket_statistics(viewer=city.shuziban, start=date(2026, 4, 1), end=date(2026, 4, 30))
     assert s.total == 3 and s.breaches == 1
     rows = {r.name: r for r in s.rows}
     assert rows["白银市财政局"].counts == {"exchange": 1, "network": 1}
@@ -53,36 +52,36 @@ def test_the_digital_office_sees_every_unit_for_the_period(city, april):
 
 
 def test_the_period_includes_both_end_dates_in_local_time(city, april):
-    march = stats.ticket_statistics(viewer=city.shuziban, start=date(2026, 3, 22),
-                                    end=date(2026, 3, 22))
+    march = stats.ticket_statistics(
+        viewer=city.shuziban, start=date(2026, 3, 22), end=date(2026, 3, 22)
+    )
     assert march.total == 1
-    first = stats.ticket_statistics(viewer=city.shuziban, start=date(2026, 4, 1),
-                                    end=date(2026, 4, 1))
+    first = stats.ticket_statistics(
+        viewer=city.shuziban, start=date(2026, 4, 1), end=date(2026, 4, 1)
+    )
     assert first.total == 3
 
 
 def test_a_unit_admin_sees_only_their_unit(city, april):
-    s = stats.ticket_statistics(viewer=city.b_admin, start=date(2026, 4, 1),
-                                end=date(2026, 4, 30))
+    s = stats.ticket_statistics(viewer=city.b_admin, start=date(2026, 4, 1), end=date(2026, 4, 30))
     assert [r.name for r in s.rows] == ["白银市教育局"] and s.total == 1
 
 
 @pytest.mark.parametrize("who", ["a_clerk", "a_staff", "zhengfuban", "auditor"])
 def test_others_may_not_see_statistics(city, who):
     with pytest.raises(Forbidden):
-        stats.ticket_statistics(viewer=getattr(city, who), start=date(2026, 4, 1),
-                                end=date(2026, 4, 30))
+        stats.ticket_statistics(
+            viewer=getattr(city, who), start=date(2026, 4, 1), end=date(2026, 4, 30)
+        )
 
 
 def test_a_reversed_period_is_refused(city):
     with pytest.raises(DomainError, match="结束日期不能早于开始日期"):
-        stats.ticket_statistics(viewer=city.shuziban, start=date(2026, 4, 2),
-                                end=date(2026, 4, 1))
+        stats.ticket_statistics(viewer=city.shuziban, start=date(2026, 4, 2), end=date(2026, 4, 1))
 
 
 def test_the_excel_export_has_the_counts_times_and_list(city, april):
-    s = stats.ticket_statistics(viewer=city.shuziban, start=date(2026, 4, 1),
-                                end=date(2026, 4, 30))
+    s = stats.ticket_statistics(viewer=city.shuziban, start=date(2026, 4, 1), end=date(2026, 4, 30))
     wb = load_workbook(io.BytesIO(stats.statistics_xlsx(s)))
     assert wb.sheetnames == ["按单位和类别", "时效", "故障清单"]
     units = list(wb["按单位和类别"].iter_rows(values_only=True))
@@ -95,7 +94,7 @@ def test_the_excel_export_has_the_counts_times_and_list(city, april):
 
 
 def test_a_summary_that_looks_like_a_formula_stays_text_in_excel(city):
-    report(city.a_clerk, summary="=HYPERLINK(\"http://x\")")
+    report(city.a_clerk, summary='=HYPERLINK("http://x")')
     today = timezone.localdate()
     s = stats.ticket_statistics(viewer=city.shuziban, start=today, end=today)
     wb = load_workbook(io.BytesIO(stats.statistics_xlsx(s)))

@@ -31,25 +31,34 @@ class Command(BaseCommand):
     help = "清理某日期（北京时间零点）之前的审计记录；180 天内的记录不能清理。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--before", required=True, type=_date,
-                            help="清理此日期之前的记录（YYYY-MM-DD）")
-        parser.add_argument("--operator", default="",
-                            help="操作人姓名，记入审计日志（默认为系统登录用户名）")
+        parser.add_argument(
+            "--before", required=True, type=_date, help="清理此日期之前的记录（YYYY-MM-DD）"
+        )
+        parser.add_argument(
+            "--operator", default="", help="操作人姓名，记入审计日志（默认为系统登录用户名）"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         operator = (options["operator"] or _os_user())[:100]
         try:
             result = audit_purge(before=options["before"], operator=operator)
         except DomainError as exc:
-            audit_refusal(actor=None, action="audit.purge_refused", message=exc.message,
-                          details={"before": options["before"].isoformat(), "operator": operator})
+            audit_refusal(
+                actor=None,
+                action="audit.purge_refused",
+                message=exc.message,
+                details={"before": options["before"].isoformat(), "operator": operator},
+            )
             raise CommandError(exc.message) from exc
         day = f"{timezone.localtime(result.cutoff):%Y-%m-%d}"
         if result.deleted:
-            self.stdout.write(self.style.SUCCESS(
-                f"已清理 {day} 之前的审计记录 {result.deleted} 条"
-                f"（序号 {result.from_seq}–{result.to_seq}），"
-                f"链起点移至第 {result.base_seq} 条之后。"))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"已清理 {day} 之前的审计记录 {result.deleted} 条"
+                    f"（序号 {result.from_seq}–{result.to_seq}），"
+                    f"链起点移至第 {result.base_seq} 条之后。"
+                )
+            )
         else:
             self.stdout.write(f"{day} 之前没有可清理的审计记录。")
 

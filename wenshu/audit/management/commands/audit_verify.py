@@ -20,7 +20,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--no-record", action="store_true",
+            "--no-record",
+            action="store_true",
             help="只校验：不保存校验结果，也不告警（默认保存结果，失败时向安全保密管理员告警）",
         )
 

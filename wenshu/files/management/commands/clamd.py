@@ -30,8 +30,10 @@ def clamav_home() -> Path:
 
 
 class Command(BaseCommand):
-    help = ("本项目的病毒扫描服务 clamd：start 启动（已在运行则不动）、stop 停止、status 状态、"
-            "reload 重新加载病毒库。")
+    help = (
+        "本项目的病毒扫描服务 clamd：start 启动（已在运行则不动）、stop 停止、status 状态、"
+        "reload 重新加载病毒库。"
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("action", choices=["start", "stop", "status", "reload"])
@@ -49,11 +51,14 @@ class Command(BaseCommand):
         if not address or address.startswith("tcp://"):
             raise CommandError(
                 f"WENSHU_CLAMD_SOCKET={address!r} 不是本机 unix socket，本命令无法启动它；"
-                "请检查该地址上的 clamd。")
+                "请检查该地址上的 clamd。"
+            )
         binary = scan.clamd_binary()
         if binary is None:
-            raise CommandError("未安装 clamd。请运行 make install（或 sudo apt-get install -y "
-                               "clamav clamav-daemon）后重试。")
+            raise CommandError(
+                "未安装 clamd。请运行 make install（或 sudo apt-get install -y "
+                "clamav clamav-daemon）后重试。"
+            )
         home = clamav_home()
         home.mkdir(parents=True, exist_ok=True)
         self._wait_for_running(home, address)
@@ -67,40 +72,57 @@ class Command(BaseCommand):
         if system is not None:
             return system
         path = scan.write_test_database(home / "db")
-        self.stderr.write(self.style.WARNING(
-            f"警告：{scan.SYSTEM_DATABASE_DIR} 中没有正式病毒库（main.cvd / daily.cvd），"
-            f"只加载了 EICAR 测试特征（{path}）。这只能识别标准测试文件，不能防范真实病毒；"
-            "生产环境请按 docs/parts/files.md 导入病毒库。"))
+        self.stderr.write(
+            self.style.WARNING(
+                f"警告：{scan.SYSTEM_DATABASE_DIR} 中没有正式病毒库（main.cvd / daily.cvd），"
+                f"只加载了 EICAR 测试特征（{path}）。这只能识别标准测试文件，不能防范真实病毒；"
+                "生产环境请按 docs/parts/files.md 导入病毒库。"
+            )
+        )
         return path.parent
 
     def _write_config(self, home: Path, sock: Path) -> Path:
         sock.parent.mkdir(parents=True, exist_ok=True)
         conf = home / "clamd.conf"
-        conf.write_text(scan.clamd_config(
-            socket_path=sock.resolve(), database_dir=self._database_dir(home),
-            max_bytes=settings.UPLOAD_MAX_BYTES, log_file=(home / "clamd.log").resolve(),
-            pid_file=(home / "clamd.pid").resolve(), foreground=False,
-        ))
+        conf.write_text(
+            scan.clamd_config(
+                socket_path=sock.resolve(),
+                database_dir=self._database_dir(home),
+                max_bytes=settings.UPLOAD_MAX_BYTES,
+                log_file=(home / "clamd.log").resolve(),
+                pid_file=(home / "clamd.pid").resolve(),
+                foreground=False,
+            )
+        )
         return conf
 
     def _wait_for_running(self, home: Path, address: str) -> None:
         """A clamd we started earlier may still be loading its databases: give it time."""
         pid = _our_pid(home)
         if pid is not None and not scan.wait_until_answering(address, timeout=START_TIMEOUT):
-            raise CommandError(f"clamd（进程 {pid}）在运行但不响应；请先运行 "
-                               "python manage.py clamd stop 再启动。")
+            raise CommandError(
+                f"clamd（进程 {pid}）在运行但不响应；请先运行 python manage.py clamd stop 再启动。"
+            )
 
     def _launch(self, binary: str, conf: Path, home: Path, address: str) -> None:
         with open(home / "clamd.start.log", "wb") as out:
             # Without Foreground, clamd loads the databases, forks into the background and exits.
             done = subprocess.run(  # noqa: S603 (fixed binary, our own config)
-                [binary, "-c", str(conf)], stdout=out, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, timeout=START_TIMEOUT, check=False)
+                [binary, "-c", str(conf)],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                timeout=START_TIMEOUT,
+                check=False,
+            )
         if done.returncode != 0 or not scan.wait_until_answering(address, timeout=START_TIMEOUT):
             log = (home / "clamd.start.log").read_text(errors="replace")[-1500:]
             raise CommandError(f"clamd 启动失败（配置 {conf}，日志 {home / 'clamd.log'}）：\n{log}")
-        self.stdout.write(self.style.SUCCESS(
-            f"clamd 已启动：{address}（{scan.engine_version(address)}），配置 {conf}"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"clamd 已启动：{address}（{scan.engine_version(address)}），配置 {conf}"
+            )
+        )
 
     # --- stop, status, reload -------------------------------------------------------------
 
