@@ -18,7 +18,9 @@ def check_database() -> dict[str, Any]:
 
 def check_task_queue(huey: Any = None) -> dict[str, Any]:
     if huey is None:
-        from huey.contrib.djhuey import HUEY as huey
+        from huey.contrib.djhuey import HUEY
+
+        huey = HUEY
     return {"backend": type(huey.storage).__name__, "pending": huey.storage.queue_size()}
 
 

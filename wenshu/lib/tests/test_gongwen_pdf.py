@@ -229,7 +229,7 @@ def test_it_puts_the_inked_top_of_the_mark_35_mm_below_the_type_area() -> None:
             check=True,
         )
         image = Image.open(os.path.join(folder, "p-1.png")).convert("RGB")
-    pixels = image.load()
+    pixels: Any = image.load()
     red_rows = [
         y
         for y in range(image.height // 2)
@@ -371,10 +371,10 @@ def test_it_keeps_punctuation_off_line_starts_and_openers_off_line_ends() -> Non
 def test_it_breaks_before_a_closing_mark_that_would_start_a_line() -> None:
     face = face_for(*default_fonts().role("fangsong"))
     text_ = "字" * 28 + "。后"
-    glyphs = make_glyphs(text_, face, SIZE_3, None)  # type: ignore[arg-type]
+    glyphs = make_glyphs(text_, face, SIZE_3, None)
     lines = break_lines(glyphs, first_x=LEFT, next_x=LEFT, right=RIGHT, char_space=BODY_CHAR_SPACE)
     assert ["".join(g.ch for g in line) for _, line in lines] == ["字" * 27, "字。后"]
-    opener = make_glyphs("字" * 27 + "（注）", face, SIZE_3, None)  # type: ignore[arg-type]
+    opener = make_glyphs("字" * 27 + "（注）", face, SIZE_3, None)
     lines = break_lines(opener, first_x=LEFT, next_x=LEFT, right=RIGHT, char_space=BODY_CHAR_SPACE)
     assert ["".join(g.ch for g in line) for _, line in lines] == ["字" * 27, "（注）"]
 
@@ -495,7 +495,8 @@ def test_it_embeds_every_font_with_a_unicode_map() -> None:
     reader = pypdf.PdfReader(io.BytesIO(_notice_pdf()))
     seen = 0
     for page in reader.pages:
-        for ref in page["/Resources"]["/Font"].values():
+        resources: Any = page["/Resources"]
+        for ref in resources["/Font"].values():
             font = ref.get_object()
             descriptor = font["/FontDescriptor"].get_object()
             assert "/FontFile2" in descriptor, font["/BaseFont"]
