@@ -11,6 +11,7 @@ from wenshu.assets.api import router as assets_router
 from wenshu.audit.api import router as audit_router
 from wenshu.bulletins.api import router as bulletins_router
 from wenshu.directory.api import router as directory_router
+from wenshu.documents.api import router as documents_router
 from wenshu.keys.api import router as keys_router
 from wenshu.library.api import router as library_router
 from wenshu.meetings.api import router as meetings_router
@@ -38,6 +39,7 @@ api.add_router("/notify", notify_router)
 api.add_router("/keys", keys_router)
 api.add_router("/seals", seals_router)
 api.add_router("/workflow", workflow_router)
+api.add_router("/documents", documents_router)
 api.add_router("/meetings", meetings_router)
 api.add_router("/mail", messaging_router)
 api.add_router("/bulletins", bulletins_router)

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "wenshu.keys",
     "wenshu.seals",
     "wenshu.workflow",
+    "wenshu.documents",
     "wenshu.meetings",
     "wenshu.assets",
     "wenshu.messaging",
@@ -325,3 +326,9 @@ LOGGING = {
 # Where tests put screenshots and other artefacts.
 TEST_ARTIFACTS_DIR = Path(env_str("WENSHU_TEST_ARTIFACTS", str(VAR_DIR / "test-artifacts")))
 CSRF_FAILURE_VIEW = "wenshu.web.views.csrf_failure"
+
+# handling — S1 第十七条 签收时段 (Asia/Shanghai): at each window's start, units with deliveries
+# not signed for get one SMS reminder to their clerks.
+CHECKIN_WINDOWS = env_str(
+    "WENSHU_CHECKIN_WINDOWS", "08:30-09:30,10:30-11:30,15:00-16:00,17:00-18:00"
+)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("keys/", include("wenshu.keys.urls")),
     path("seals/", include("wenshu.seals.urls")),
     path("workflow/", include("wenshu.workflow.urls")),
+    path("documents/", include("wenshu.documents.urls")),
     path("meetings/", include("wenshu.meetings.urls")),
     path("mail/", include("wenshu.messaging.urls")),
     path("bulletins/", include("wenshu.bulletins.urls")),
