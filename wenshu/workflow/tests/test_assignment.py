@@ -84,10 +84,11 @@ def test_a_subject_app_resolver_takes_precedence(city, cast):
         calls.append(task.id)
         return [city.a_admin.pk] if task.id == "draft" else None
 
+    previous = registry.assignment_resolver("fawen")  # e.g. the documents app's own
     registry.register_assignment_resolver("fawen", resolver)
     try:
         instance = start_fawen(city, cast)
     finally:
-        registry.register_assignment_resolver("fawen", None)
+        registry.register_assignment_resolver("fawen", previous)
     assert calls == ["draft"]
     assert instance.items.get().assignee == city.a_admin
