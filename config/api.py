@@ -18,6 +18,7 @@ from wenshu.meetings.api import router as meetings_router
 from wenshu.messaging.api import router as messaging_router
 from wenshu.notify.api import router as notify_router
 from wenshu.org.api import router as org_router
+from wenshu.schedules.api import router as schedules_router
 from wenshu.seals.api import router as seals_router
 from wenshu.tickets.api import router as tickets_router
 from wenshu.web import api_errors
@@ -47,3 +48,4 @@ api.add_router("/library", library_router)
 api.add_router("/directory", directory_router)
 api.add_router("/tickets", tickets_router)
 api.add_router("/assets", assets_router)
+api.add_router("/schedules", schedules_router)

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "wenshu.library",
     "wenshu.directory",
     "wenshu.tickets",
+    "wenshu.schedules",
     "wenshu.ops",
 ]
 
