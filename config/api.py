@@ -12,6 +12,8 @@ from wenshu.audit.api import router as audit_router
 from wenshu.bulletins.api import router as bulletins_router
 from wenshu.directory.api import router as directory_router
 from wenshu.documents.api import router as documents_router
+from wenshu.exchange.api import router as exchange_router
+from wenshu.handling.api import router as handling_router
 from wenshu.keys.api import router as keys_router
 from wenshu.library.api import router as library_router
 from wenshu.meetings.api import router as meetings_router
@@ -41,6 +43,8 @@ api.add_router("/keys", keys_router)
 api.add_router("/seals", seals_router)
 api.add_router("/workflow", workflow_router)
 api.add_router("/documents", documents_router)
+api.add_router("/exchange", exchange_router)
+api.add_router("/handling", handling_router)
 api.add_router("/meetings", meetings_router)
 api.add_router("/mail", messaging_router)
 api.add_router("/bulletins", bulletins_router)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "wenshu.seals",
     "wenshu.workflow",
     "wenshu.documents",
+    "wenshu.exchange",
     "wenshu.meetings",
     "wenshu.assets",
     "wenshu.messaging",
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
     "wenshu.directory",
     "wenshu.tickets",
     "wenshu.schedules",
+    "wenshu.handling",
     "wenshu.ops",
 ]
 

@@ -12,6 +12,8 @@ urlpatterns = [
     path("seals/", include("wenshu.seals.urls")),
     path("workflow/", include("wenshu.workflow.urls")),
     path("documents/", include("wenshu.documents.urls")),
+    path("exchange/", include("wenshu.exchange.urls")),
+    path("handling/", include("wenshu.handling.urls")),
     path("meetings/", include("wenshu.meetings.urls")),
     path("mail/", include("wenshu.messaging.urls")),
     path("bulletins/", include("wenshu.bulletins.urls")),

@@ -16,7 +16,6 @@ import base64
 from dataclasses import dataclass
 
 from django.conf import settings
-
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
@@ -186,6 +185,7 @@ def load_demo_city() -> LoadResult:
     _ensure_groups(units)
     new_people = _ensure_people(units, departments)
     _ensure_demo_keys()
+    _ensure_demo_documents(units)
     result = LoadResult(units=new_units, departments=new_departments, people=new_people)
     if not result.nothing_new:
         audit_record(
@@ -309,11 +309,23 @@ def _ensure_demo_keys() -> None:
         username__in=[p.username for p in demo_people()], role_grants__role__in=ADMIN_ROLES
     ).distinct()
     keyed = set(
-        LoginKey.objects.filter(holder__in=admins, kind=KeyKind.TOTP).values_list("holder_id", flat=True)
+        LoginKey.objects.filter(holder__in=admins, kind=KeyKind.TOTP).values_list(
+            "holder_id", flat=True
+        )
     )
     for admin in admins:
         if admin.pk not in keyed:
             key_issue_demo_totp(holder=admin, secret=demo_totp_secret(admin.username))
+
+
+def _ensure_demo_documents(units: dict[str, Unit]) -> None:
+    """Seals and sent documents through the real services (wenshu.exchange.demo), so a
+    newcomer sees a full inbox and a tracking page at once. Development only."""
+    if settings.PRODUCTION:
+        return
+    from wenshu.exchange.demo import ensure_demo_documents
+
+    ensure_demo_documents(units)
 
 
 def accounts_markdown() -> str:
