@@ -7,7 +7,7 @@ retries live in the app. Times are Asia/Shanghai wall-clock unless stated.
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, lock_task
 
 # Each app adds its block below: a comment naming the rule, then the wrapper.
 
@@ -98,3 +98,43 @@ def library_purge_expired_trash() -> None:
     from wenshu.library.tasks import purge_expired_trash
 
     purge_expired_trash()
+
+
+# schedules — S1 第四条 个人日程计划: every minute remind people of their events (and a leader's
+# keepers of the leader's events) the chosen number of minutes before the start; each event is
+# claimed once per start time (conditional UPDATE + notify dedupe key), so reruns send nothing new.
+@db_periodic_task(crontab(minute="*"))
+def schedules_send_reminders() -> None:
+    from wenshu.schedules.tasks import send_due_reminders
+
+    send_due_reminders()
+
+
+# search — the full-text index is kept current by this sweep, not by the content apps: every
+# minute index each source's items changed since the last run (results lag by at most about a
+# minute). The lock keeps a slow run and the next one from indexing side by side.
+@db_periodic_task(crontab(minute="*"))
+@lock_task("search-index-changes")
+def search_index_changes() -> None:
+    from wenshu.search.tasks import index_changes
+
+    index_changes()
+
+
+# handling — S1 第十七条 签收时段 / S2 第五条 / S4 第十条: every minute; at the start of each
+# check-in window (WENSHU_CHECKIN_WINDOWS, Asia/Shanghai) units with deliveries not signed for
+# get one SMS reminder to their clerks (once per unit, date and window: a unique row).
+@db_periodic_task(crontab(minute="*"))
+def handling_checkin_reminders() -> None:
+    from wenshu.handling.services import checkin_remind
+
+    checkin_remind()
+
+
+# handling — 督办/催办: 承办 departments past their deadline are reminded once a day; it runs
+# hourly in office hours (09:15–17:15 Shanghai = 01–09 UTC), the claim keeps it to once a day.
+@db_periodic_task(crontab(hour="1-9", minute="15"))
+def handling_remind_overdue() -> None:
+    from wenshu.handling.services import assignments_remind_overdue
+
+    assignments_remind_overdue()
