@@ -22,6 +22,7 @@ from wenshu.notify.api import router as notify_router
 from wenshu.org.api import router as org_router
 from wenshu.schedules.api import router as schedules_router
 from wenshu.seals.api import router as seals_router
+from wenshu.search.api import router as search_router
 from wenshu.tickets.api import router as tickets_router
 from wenshu.web import api_errors
 from wenshu.workflow.api import router as workflow_router
@@ -52,4 +53,5 @@ api.add_router("/library", library_router)
 api.add_router("/directory", directory_router)
 api.add_router("/tickets", tickets_router)
 api.add_router("/assets", assets_router)
+api.add_router("/search", search_router)
 api.add_router("/schedules", schedules_router)

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "wenshu.library",
     "wenshu.directory",
     "wenshu.tickets",
+    "wenshu.search",
     "wenshu.schedules",
     "wenshu.handling",
     "wenshu.ops",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("directory/", include("wenshu.directory.urls")),
     path("assets/", include("wenshu.assets.urls")),
     path("tickets/", include("wenshu.tickets.urls")),
+    path("search/", include("wenshu.search.urls")),
     path("schedules/", include("wenshu.schedules.urls")),
     path("api/v1/", api.urls),
 ]
