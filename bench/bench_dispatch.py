@@ -85,8 +85,13 @@ def _unit(full_name: str, short: str, code: str, **fields: Any) -> Any:
 
     now = timezone.now()
     unit = Unit.objects.create(
-        full_name=full_name, short_name=short, agency_code=code, status=Unit.Status.REGISTERED,
-        in_directory=True, registered_at=now, **fields,
+        full_name=full_name,
+        short_name=short,
+        agency_code=code,
+        status=Unit.Status.REGISTERED,
+        in_directory=True,
+        registered_at=now,
+        **fields,
     )
     UnitName.objects.create(
         unit=unit, full_name=full_name, short_name=short, agency_code=code, valid_from=now
@@ -100,8 +105,13 @@ def _person(username: str, unit: Any, role: str, mobile: str = "") -> Any:
     from wenshu.accounts.models import RoleGrant, User
 
     user = User(
-        username=username, real_name=username, unit=unit, status=User.Status.ACTIVE,
-        must_change_password=False, password_changed_at=timezone.now(), mobile=mobile,
+        username=username,
+        real_name=username,
+        unit=unit,
+        status=User.Status.ACTIVE,
+        must_change_password=False,
+        password_changed_at=timezone.now(),
+        mobile=mobile,
     )
     user.set_unusable_password()
     user.save()
@@ -118,9 +128,14 @@ def _recipients(n: int) -> list[int]:
 
     now = timezone.now()
     units = Unit.objects.bulk_create(
-        Unit(full_name=f"白银市第{i + 1}号单位", short_name=f"单位{i + 1}",
-             agency_code=f"白{i + 1}", status=Unit.Status.REGISTERED, in_directory=True,
-             registered_at=now)
+        Unit(
+            full_name=f"白银市第{i + 1}号单位",
+            short_name=f"单位{i + 1}",
+            agency_code=f"白{i + 1}",
+            status=Unit.Status.REGISTERED,
+            in_directory=True,
+            registered_at=now,
+        )
         for i in range(n)
     )
     UnitName.objects.bulk_create(
@@ -128,8 +143,15 @@ def _recipients(n: int) -> list[int]:
         for u in units
     )
     clerks = User.objects.bulk_create(
-        User(username=f"clerk{i}", real_name=f"文书{i}", unit=u, status=User.Status.ACTIVE,
-             must_change_password=False, password="!", mobile=f"139{i:08d}")
+        User(
+            username=f"clerk{i}",
+            real_name=f"文书{i}",
+            unit=u,
+            status=User.Status.ACTIVE,
+            must_change_password=False,
+            password="!",
+            mobile=f"139{i:08d}",
+        )
         for i, u in enumerate(units)
     )
     RoleGrant.objects.bulk_create(RoleGrant(user=c, role="clerk") for c in clerks)
@@ -156,8 +178,11 @@ def _seal(people: dict[str, Any]) -> Any:
     app = services.seal_application_submit(
         actor=people["clerk"],
         data=services.ApplicationInput(
-            kind="new", reason="基准测试", seal_type="document",
-            custodians=[people["custodian"]], threshold_k=1,
+            kind="new",
+            reason="基准测试",
+            seal_type="document",
+            custodians=[people["custodian"]],
+            threshold_k=1,
         ),
     )
     app = services.seal_application_sign_off(actor=people["leader"], application=app, approve=True)
@@ -171,8 +196,10 @@ def _draft(people: dict[str, Any], seal: Any, i: int) -> Any:
     return services.document_create(
         actor=people["staff"],
         data=services.DraftInput(
-            doc_type="通知", title=f"关于做好第{i + 1}批预算执行工作的通知",
-            main_recipients="各单位", body_text="一、总体要求\n请认真做好预算执行工作。",
+            doc_type="通知",
+            title=f"关于做好第{i + 1}批预算执行工作的通知",
+            main_recipients="各单位",
+            body_text="一、总体要求\n请认真做好预算执行工作。",
             seal_id=seal.pk,
         ),
     )
@@ -200,7 +227,10 @@ def _send(people: dict[str, Any], doc: Any, unit_ids: list[int]) -> None:
     from wenshu.exchange.services import document_send
 
     deliveries = document_send(
-        actor=people["clerk"], document=doc, main_units=unit_ids, print_allowed=2,
+        actor=people["clerk"],
+        document=doc,
+        main_units=unit_ids,
+        print_allowed=2,
         idempotency_key=uuid.uuid4().hex,
     )
     assert len(deliveries) == len(unit_ids)
@@ -230,8 +260,12 @@ def _raw_target(people: dict[str, Any], seal: Any, i: int) -> Any:
 
     doc = _draft(people, seal, 1000 + i)
     return Dispatch.objects.create(
-        document=doc, idempotency_key=f"raw-{i}", sender_unit_id=doc.unit_id,
-        sender_name="白银市财政局", sent_by=people["clerk"], sent_at=timezone.now(),
+        document=doc,
+        idempotency_key=f"raw-{i}",
+        sender_unit_id=doc.unit_id,
+        sender_name="白银市财政局",
+        sent_by=people["clerk"],
+        sent_at=timezone.now(),
     )
 
 
@@ -247,9 +281,15 @@ def _time_raw(dispatch: Any, unit_ids: list[int], key: Any) -> float:
     with transaction.atomic():
         now = timezone.now()
         Delivery.objects.bulk_create(
-            Delivery(dispatch=dispatch, document_id=dispatch.document_id, recipient_unit_id=pk,
-                     recipient_name=f"白银市第{pk}号单位", kind="main", print_allowed=2,
-                     delivered_at=now)
+            Delivery(
+                dispatch=dispatch,
+                document_id=dispatch.document_id,
+                recipient_unit_id=pk,
+                recipient_name=f"白银市第{pk}号单位",
+                kind="main",
+                print_allowed=2,
+                delivered_at=now,
+            )
             for pk in unit_ids
         )
         gm.sign(key, digest)
@@ -276,16 +316,20 @@ def run(units: int, repeat: int) -> dict[str, Any]:
 def report(result: dict[str, Any], units: int, label: str) -> str:
     service, raw = statistics.median(result["service"]), statistics.median(result["raw"])
     runs = len(result["service"])
-    return "\n".join([
-        f"公文分发（{label}；{units} 个收文单位，每单位 1 名文书；各 {runs} 次取中位数）",
-        f"  document_send              {service * 1000:9.1f} ms"
-        f"  （{result['queries']} 次 SQL；{units / service:,.0f} 个单位/秒）",
-        f"  raw bulk_insert + gm.sign  {raw * 1000:9.1f} ms",
-        f"  ratio service/raw = {service / raw:.2f}"
-        f"  (document_send 为裸插入加一次签名的 {service / raw:.1f} 倍)",
-        "  各次（ms）：service " + ", ".join(f"{s * 1000:.0f}" for s in result["service"])
-        + "；raw " + ", ".join(f"{s * 1000:.0f}" for s in result["raw"]),
-    ])
+    return "\n".join(
+        [
+            f"公文分发（{label}；{units} 个收文单位，每单位 1 名文书；各 {runs} 次取中位数）",
+            f"  document_send              {service * 1000:9.1f} ms"
+            f"  （{result['queries']} 次 SQL；{units / service:,.0f} 个单位/秒）",
+            f"  raw bulk_insert + gm.sign  {raw * 1000:9.1f} ms",
+            f"  ratio service/raw = {service / raw:.2f}"
+            f"  (document_send 为裸插入加一次签名的 {service / raw:.1f} 倍)",
+            "  各次（ms）：service "
+            + ", ".join(f"{s * 1000:.0f}" for s in result["service"])
+            + "；raw "
+            + ", ".join(f"{s * 1000:.0f}" for s in result["raw"]),
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

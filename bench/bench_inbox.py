@@ -132,9 +132,20 @@ def _hammer(port: int, path: str, cookie: str, seconds: float, threads: int = 4)
 
 def _server(port: int) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi:application",
-         "-b", f"127.0.0.1:{port}", "-w", "2", "--threads", "4", "--log-level", "warning"],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi:application",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "2",
+            "--threads",
+            "4",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     for _ in range(100):
         try:
@@ -175,18 +186,24 @@ def _run(args: argparse.Namespace, label: str) -> int:
     clerk = User.objects.get(username="clerk0")
     inbox_rows = clerk.unit.deliveries_in.count()
     lat_small = _latency(clerk)
-    print(f"{small['deliveries']:,} 条送达（该单位收文 {inbox_rows:,} 条）：收文箱读取 "
-          f"{lat_small:.2f} ms（生成用时 {small['seconds']:.1f} 秒）")
+    print(
+        f"{small['deliveries']:,} 条送达（该单位收文 {inbox_rows:,} 条）：收文箱读取 "
+        f"{lat_small:.2f} ms（生成用时 {small['seconds']:.1f} 秒）"
+    )
     large = make_city(units=args.units, deliveries=args.large, quiet=True)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     inbox_rows = clerk.unit.deliveries_in.count()
     lat_large = _latency(clerk)
-    print(f"{large['deliveries']:,} 条送达（该单位收文 {inbox_rows:,} 条）：收文箱读取 "
-          f"{lat_large:.2f} ms（生成用时 {large['seconds']:.1f} 秒）")
-    print(f"比值（latency ratio）：{large['deliveries']:,} / {small['deliveries']:,} 条时的"
-          f"收文箱读取耗时 = {lat_large / lat_small:.2f}")
+    print(
+        f"{large['deliveries']:,} 条送达（该单位收文 {inbox_rows:,} 条）：收文箱读取 "
+        f"{lat_large:.2f} ms（生成用时 {large['seconds']:.1f} 秒）"
+    )
+    print(
+        f"比值（latency ratio）：{large['deliveries']:,} / {small['deliveries']:,} 条时的"
+        f"收文箱读取耗时 = {lat_large / lat_small:.2f}"
+    )
     cookie = _session_cookie(clerk)
     port = _free_port()
     server = _server(port)

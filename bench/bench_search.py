@@ -79,8 +79,9 @@ def _setup(tmp: str) -> tuple[str, Callable[[], None]]:
 def _units(n: int) -> list[int]:
     from wenshu.org.models import Unit
 
-    return [Unit.objects.create(full_name=f"测试单位{i}", short_name=f"单位{i}").pk
-            for i in range(n)]
+    return [
+        Unit.objects.create(full_name=f"测试单位{i}", short_name=f"单位{i}").pk for i in range(n)
+    ]
 
 
 def _generate(items: int, unit_ids: list[int], rng: random.Random) -> None:
@@ -96,10 +97,16 @@ def _generate(items: int, unit_ids: list[int], rng: random.Random) -> None:
         rows, segs = [], []
         for n in range(first, min(first + 2000, items)):
             words = rng.choices(WORDS, weights, k=rng.randint(30, 80))
-            rows.append(SearchEntry(kind="bench", object_id=n, unit_id=unit_ids[n % len(unit_ids)],
-                                    date=start - (n * 37 % 86400) * timezone.timedelta(seconds=60),
-                                    title="关于" + "".join(words[:4]) + "的通知",
-                                    text="".join(words)))
+            rows.append(
+                SearchEntry(
+                    kind="bench",
+                    object_id=n,
+                    unit_id=unit_ids[n % len(unit_ids)],
+                    date=start - (n * 37 % 86400) * timezone.timedelta(seconds=60),
+                    title="关于" + "".join(words[:4]) + "的通知",
+                    text="".join(words),
+                )
+            )
             segs.append(" ".join(words))
         with transaction.atomic():
             made = SearchEntry.objects.bulk_create(rows)
@@ -113,9 +120,13 @@ def _register_bench_source() -> None:
     for src in registry.sources():
         registry.unregister_source(src.kind)
     registry.register_source(
-        "bench", lambda since: [],
-        lambda viewer: SearchEntry.objects.filter(kind="bench", unit_id=viewer.unit_id)
-        .values("object_id"), label="测试")
+        "bench",
+        lambda since: [],
+        lambda viewer: SearchEntry.objects.filter(kind="bench", unit_id=viewer.unit_id).values(
+            "object_id"
+        ),
+        label="测试",
+    )
 
 
 def _pct(values: list[float], p: float) -> float:

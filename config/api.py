@@ -30,7 +30,10 @@ from wenshu.workflow.api import router as workflow_router
 api = NinjaAPI(
     title="文枢 Wenshu API",
     version="1",
-    description="文枢电子公文系统接口。认证：浏览器会话（需 CSRF 令牌）或个人 API 令牌（Authorization: Bearer …）。",
+    description=(
+        "文枢电子公文系统接口。认证：浏览器会话（需 CSRF 令牌）"
+        "或个人 API 令牌（Authorization: Bearer …）。"
+    ),
     urls_namespace="api",
     auth=[ApiTokenAuth(), SessionAuth()],
     docs_url="/docs",

@@ -29,7 +29,9 @@ DEBUG = env_bool("WENSHU_DEBUG", not PRODUCTION) and not PRODUCTION
 DEV_SECRET_KEY = "dev-only-insecure-key-0123456789-abcdefghijklmnopqrstuvwxyz-wenshu"  # noqa: S105
 DEV_SEAL_KEK = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
 SECRET_KEY = env_secret("WENSHU_SECRET_KEY", required=PRODUCTION, default=DEV_SECRET_KEY)
-ALLOWED_HOSTS = env_list("WENSHU_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
+ALLOWED_HOSTS = env_list(
+    "WENSHU_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
+)
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ConfigurationError(
         "WENSHU_ALLOWED_HOSTS is required in production mode (comma-separated host names). "
@@ -123,12 +125,18 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'wenshu.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("WENSHU_DB_CONN_MAX_AGE", 0))}
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("WENSHU_DB_CONN_MAX_AGE", 0)
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at BEGIN so two
     # writers queue instead of failing on a lock upgrade.
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
+        ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
@@ -201,7 +209,8 @@ UPLOAD_MAX_BYTES = env_int("WENSHU_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 # that uploads without the `clamd_socket` fixture (conftest.py, a private clamd) fails loudly
 # instead of quietly using a developer's running clamd.
 CLAMD_SOCKET = env_str(
-    "WENSHU_CLAMD_SOCKET", "" if TESTING else str(VAR_DIR / "clamav" / "clamd.sock"))
+    "WENSHU_CLAMD_SOCKET", "" if TESTING else str(VAR_DIR / "clamav" / "clamd.sock")
+)
 CLAMD_TIMEOUT = env_int("WENSHU_CLAMD_TIMEOUT", 120)  # seconds for one scan
 # A request body (forms, JSON, multipart) may carry one maximal upload plus its form fields.
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
@@ -221,7 +230,8 @@ if STORAGE_BACKEND == "s3":
     if importlib.util.find_spec("storages") is None:
         raise ConfigurationError(
             "WENSHU_STORAGE=s3 needs the django-storages package: pip install "
-            "'django-storages[s3]'. 使用 S3 兼容存储须先安装 django-storages。")
+            "'django-storages[s3]'. 使用 S3 兼容存储须先安装 django-storages。"
+        )
     S3_OPTIONS = {
         "bucket_name": env_str("WENSHU_S3_BUCKET", ""),
         "endpoint_url": env_str("WENSHU_S3_ENDPOINT_URL", "") or None,

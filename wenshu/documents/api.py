@@ -106,8 +106,12 @@ class DocumentOut(Schema):
 def _attachment_out(a: DocumentAttachment) -> AttachmentOut:
     upload = a.upload
     return AttachmentOut(
-        id=a.pk, position=a.position, title=a.title, paper_only=a.paper_only,
-        description=a.description, name=upload.name if upload else "",
+        id=a.pk,
+        position=a.position,
+        title=a.title,
+        paper_only=a.paper_only,
+        description=a.description,
+        name=upload.name if upload else "",
         size=upload.stored_file.size if upload else None,
         sm3=upload.stored_file.sm3 if upload else "",
     )
@@ -117,18 +121,45 @@ def _out(doc: Document) -> DocumentOut:
     fields = {
         name: getattr(doc, name)
         for name in (
-            "unit_id", "status", "doc_type", "series", "doc_number", "title", "urgency",
-            "secrecy", "issuer_mark", "signer_name", "main_recipients", "body", "body_source",
-            "issuer_signature", "issue_date", "seal_id", "note", "cc", "printer", "print_date",
-            "drafter_id", "process_id", "submitted_at", "approved_at", "sealed_at", "sent_at",
-            "cancelled_at", "cancel_reason", "sender_name_at_sealing",
+            "unit_id",
+            "status",
+            "doc_type",
+            "series",
+            "doc_number",
+            "title",
+            "urgency",
+            "secrecy",
+            "issuer_mark",
+            "signer_name",
+            "main_recipients",
+            "body",
+            "body_source",
+            "issuer_signature",
+            "issue_date",
+            "seal_id",
+            "note",
+            "cc",
+            "printer",
+            "print_date",
+            "drafter_id",
+            "process_id",
+            "submitted_at",
+            "approved_at",
+            "sealed_at",
+            "sent_at",
+            "cancelled_at",
+            "cancel_reason",
+            "sender_name_at_sealing",
         )
     }
     attachments = doc.attachments.select_related("upload__stored_file").order_by("position")
     return DocumentOut(
-        id=doc.pk, unit_name=doc.unit.full_name, status_label=doc.get_status_display(),
+        id=doc.pk,
+        unit_name=doc.unit.full_name,
+        status_label=doc.get_status_display(),
         drafter_name=doc.drafter.display_name,
-        attachments=[_attachment_out(a) for a in attachments], **fields,
+        attachments=[_attachment_out(a) for a in attachments],
+        **fields,
     )
 
 
@@ -148,13 +179,21 @@ class Summary(Schema):
 
 
 @router.get("/", response=list[Summary], summary="我的发文（或本单位可见的公文）")
-def list_documents(request: HttpRequest, status: str = "", q: str = "", mine: bool = False
-                   ) -> list[Summary]:
+def list_documents(
+    request: HttpRequest, status: str = "", q: str = "", mine: bool = False
+) -> list[Summary]:
     docs = selectors.documents_list(viewer=_me(request), status=status, q=q, mine=mine)[:500]
     return [
-        Summary(id=d.pk, doc_number=d.doc_number, title=d.title, doc_type=d.doc_type,
-                status=d.status, status_label=d.get_status_display(),
-                drafter_name=d.drafter.display_name, updated_at=d.updated_at)
+        Summary(
+            id=d.pk,
+            doc_number=d.doc_number,
+            title=d.title,
+            doc_type=d.doc_type,
+            status=d.status,
+            status_label=d.get_status_display(),
+            drafter_name=d.drafter.display_name,
+            updated_at=d.updated_at,
+        )
         for d in docs
     ]
 
@@ -181,19 +220,26 @@ def update_document(request: HttpRequest, pk: int, payload: DocumentIn) -> Docum
 def upload_body(request: HttpRequest, pk: int, file: File[UploadedFile]) -> DocumentOut:
     me = _me(request)
     doc = selectors.document_for_viewer(viewer=me, document_id=pk)
-    upload = file_ingest(actor=me, name=file.name or "正文.docx", data_or_fileobj=file,
-                         allowed_types=["docx"], purpose="documents.body")
+    upload = file_ingest(
+        actor=me,
+        name=file.name or "正文.docx",
+        data_or_fileobj=file,
+        allowed_types=["docx"],
+        purpose="documents.body",
+    )
     services.document_body_from_docx(actor=me, document=doc, upload=upload)
     return _fresh(request, pk)
 
 
 @router.post("/{int:pk}/attachments", response={201: DocumentOut}, summary="上传附件")
-def add_attachment(request: HttpRequest, pk: int, file: File[UploadedFile],
-                   title: Form[str] = "") -> Status[DocumentOut]:
+def add_attachment(
+    request: HttpRequest, pk: int, file: File[UploadedFile], title: Form[str] = ""
+) -> Status[DocumentOut]:
     me = _me(request)
     doc = selectors.document_for_viewer(viewer=me, document_id=pk)
-    upload = file_ingest(actor=me, name=file.name or "附件", data_or_fileobj=file,
-                         purpose="documents.attachment")
+    upload = file_ingest(
+        actor=me, name=file.name or "附件", data_or_fileobj=file, purpose="documents.attachment"
+    )
     services.attachment_add(actor=me, document=doc, upload=upload, title=title)
     return Status(201, _fresh(request, pk))
 
@@ -203,17 +249,18 @@ class PaperIn(Schema):
     description: str
 
 
-@router.post("/{int:pk}/attachments/paper", response={201: DocumentOut},
-             summary="登记纸质附件")
+@router.post("/{int:pk}/attachments/paper", response={201: DocumentOut}, summary="登记纸质附件")
 def add_paper_attachment(request: HttpRequest, pk: int, payload: PaperIn) -> Status[DocumentOut]:
     doc = selectors.document_for_viewer(viewer=_me(request), document_id=pk)
-    services.attachment_add_paper(actor=_me(request), document=doc, title=payload.title,
-                                  description=payload.description)
+    services.attachment_add_paper(
+        actor=_me(request), document=doc, title=payload.title, description=payload.description
+    )
     return Status(201, _fresh(request, pk))
 
 
-@router.delete("/{int:pk}/attachments/{int:attachment_id}", response=DocumentOut,
-               summary="删除附件")
+@router.delete(
+    "/{int:pk}/attachments/{int:attachment_id}", response=DocumentOut, summary="删除附件"
+)
 def remove_attachment(request: HttpRequest, pk: int, attachment_id: int) -> DocumentOut:
     doc = selectors.document_for_viewer(viewer=_me(request), document_id=pk)
     services.attachment_remove(actor=_me(request), document=doc, attachment_id=attachment_id)
@@ -233,8 +280,7 @@ class SubmitIn(Schema):
 def submit_document(request: HttpRequest, pk: int, payload: SubmitIn) -> DocumentOut:
     doc = selectors.document_for_viewer(viewer=_me(request), document_id=pk)
     plan = services.FlowPlan(**payload.dict(exclude={"opinion"}))
-    services.document_submit(actor=_me(request), document=doc, plan=plan,
-                             opinion=payload.opinion)
+    services.document_submit(actor=_me(request), document=doc, plan=plan, opinion=payload.opinion)
     return _fresh(request, pk)
 
 
@@ -256,17 +302,28 @@ class StepOut(Schema):
     completed_at: datetime | None
 
 
-@router.post("/{int:pk}/steps/{int:item_id}", response=DocumentOut,
-             summary="办理核稿、会签或签发（同意 / 退回）")
+@router.post(
+    "/{int:pk}/steps/{int:item_id}",
+    response=DocumentOut,
+    summary="办理核稿、会签或签发（同意 / 退回）",
+)
 def act(request: HttpRequest, pk: int, item_id: int, payload: StepIn) -> DocumentOut:
     doc = selectors.document_for_reader(viewer=_me(request), document_id=pk)
-    services.document_act(actor=_me(request), document=doc, item_id=item_id,
-                          decision=payload.decision, opinion=payload.opinion)
+    services.document_act(
+        actor=_me(request),
+        document=doc,
+        item_id=item_id,
+        decision=payload.decision,
+        opinion=payload.opinion,
+    )
     return _fresh(request, pk)
 
 
-@router.post("/{int:pk}/steps/{int:item_id}/withdraw", response=DocumentOut,
-             summary="撤回本人办理的环节（下一步尚未办理）")
+@router.post(
+    "/{int:pk}/steps/{int:item_id}/withdraw",
+    response=DocumentOut,
+    summary="撤回本人办理的环节（下一步尚未办理）",
+)
 def withdraw(request: HttpRequest, pk: int, item_id: int) -> DocumentOut:
     doc = selectors.document_for_reader(viewer=_me(request), document_id=pk)
     services.document_withdraw(actor=_me(request), document=doc, item_id=item_id)
@@ -279,11 +336,20 @@ def sheet(request: HttpRequest, pk: int) -> list[StepOut]:
     doc = selectors.document_for_reader(viewer=me, document_id=pk)
     rows = selectors.approval_sheet(viewer=me, document=doc)
     return [
-        StepOut(id=e.pk, task=e.task_spec_id, name=row.label, status=e.status,
-                decision=e.decision, opinion=e.opinion, person_id=e.completed_by_id,
-                person_name=e.completed_by.display_name if e.completed_by else "",
-                unit_name=e.unit.short_name, completed_at=e.completed_at)
-        for row in rows for e in row.entries
+        StepOut(
+            id=e.pk,
+            task=e.task_spec_id,
+            name=row.label,
+            status=e.status,
+            decision=e.decision,
+            opinion=e.opinion,
+            person_id=e.completed_by_id,
+            person_name=e.completed_by.display_name if e.completed_by else "",
+            unit_name=e.unit.short_name,
+            completed_at=e.completed_at,
+        )
+        for row in rows
+        for e in row.entries
     ]
 
 
@@ -302,8 +368,14 @@ def open_steps(request: HttpRequest, pk: int) -> list[OpenStepOut]:
     doc = selectors.document_for_reader(viewer=me, document_id=pk)
     mine = {s.item.pk: s for s in selectors.my_steps(viewer=me, document=doc)}
     return [
-        OpenStepOut(id=i.pk, task=i.task_spec_id, name=i.name, offered_to=i.offered_to_label,
-                    mine=i.pk in mine, decisions=list(mine[i.pk].decisions) if i.pk in mine else [])
+        OpenStepOut(
+            id=i.pk,
+            task=i.task_spec_id,
+            name=i.name,
+            offered_to=i.offered_to_label,
+            mine=i.pk in mine,
+            decisions=list(mine[i.pk].decisions) if i.pk in mine else [],
+        )
         for i in selectors.open_steps(viewer=me, document=doc)
     ]
 
@@ -342,14 +414,23 @@ def seal_state(request: HttpRequest, pk: int) -> SealStateOut:
     state = selectors.seal_state(viewer=me, document=doc)
     return SealStateOut(
         status=state.attempt.status if state.attempt else "",
-        request_status="expired" if state.expired else (state.request.status
-                                                        if state.request else ""),
+        request_status="expired"
+        if state.expired
+        else (state.request.status if state.request else ""),
         digest_hex=state.attempt.digest_hex if state.attempt else "",
         threshold_k=state.threshold_k,
-        approvals=[{"custodian_id": a.custodian_id, "custodian_name": a.custodian.display_name,
-                    "approve": a.approve, "opinion": a.opinion,
-                    "decided_at": a.decided_at.isoformat()} for a in state.approvals],
-        may_decide=state.may_decide, may_complete=state.may_complete,
+        approvals=[
+            {
+                "custodian_id": a.custodian_id,
+                "custodian_name": a.custodian.display_name,
+                "approve": a.approve,
+                "opinion": a.opinion,
+                "decided_at": a.decided_at.isoformat(),
+            }
+            for a in state.approvals
+        ],
+        may_decide=state.may_decide,
+        may_complete=state.may_complete,
         may_rerequest=state.may_rerequest,
     )
 
@@ -357,13 +438,15 @@ def seal_state(request: HttpRequest, pk: int) -> SealStateOut:
 @router.post("/{int:pk}/seal/decide", response=DocumentOut, summary="印章保管人审批用印")
 def seal_decide(request: HttpRequest, pk: int, payload: SealDecisionIn) -> DocumentOut:
     doc = selectors.document_for_viewer(viewer=_me(request), document_id=pk)
-    services.document_seal_decide(actor=_me(request), document=doc, approve=payload.approve,
-                                  opinion=payload.opinion)
+    services.document_seal_decide(
+        actor=_me(request), document=doc, approve=payload.approve, opinion=payload.opinion
+    )
     return _fresh(request, pk)
 
 
-@router.post("/{int:pk}/seal/complete", response=DocumentOut,
-             summary="完成用印（保管人已在印章审批中同意）")
+@router.post(
+    "/{int:pk}/seal/complete", response=DocumentOut, summary="完成用印（保管人已在印章审批中同意）"
+)
 def seal_complete(request: HttpRequest, pk: int) -> DocumentOut:
     doc = selectors.document_for_viewer(viewer=_me(request), document_id=pk)
     services.document_seal_complete(actor=_me(request), document=doc)
@@ -383,14 +466,15 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     doc = selectors.document_for_reader(viewer=me, document_id=pk)
     if doc.sealed_at is not None:
         doc = selectors.document_for_viewer(viewer=me, document_id=pk)
-        return file_response(selectors.sealed_pdf(document=doc), safe_name(doc, ".pdf"),
-                             "application/pdf")
-    return file_response(rendering.draft_pdf(doc), safe_name(doc, "-草稿.pdf"),
-                         "application/pdf")
+        return file_response(
+            selectors.sealed_pdf(document=doc), safe_name(doc, ".pdf"), "application/pdf"
+        )
+    return file_response(rendering.draft_pdf(doc), safe_name(doc, "-草稿.pdf"), "application/pdf")
 
 
 @router.get("/{int:pk}/package", summary="已用印公文的交换包（ZIP，发文单位）")
 def package(request: HttpRequest, pk: int) -> HttpResponse:
     doc = selectors.document_for_viewer(viewer=_me(request), document_id=pk)
-    return file_response(selectors.package_bytes(document=doc), safe_name(doc, ".zip"),
-                         "application/zip")
+    return file_response(
+        selectors.package_bytes(document=doc), safe_name(doc, ".zip"), "application/zip"
+    )

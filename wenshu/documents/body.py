@@ -17,8 +17,13 @@ from wenshu.lib.textextract import DocxParagraph, heading_level
 MAX_BODY_CHARS = 200_000
 MAX_PARAGRAPHS = 5_000
 KINDS = tuple(kind.value for kind in ParaKind)
-_LEVEL_KIND = {0: ParaKind.PARAGRAPH, 1: ParaKind.HEADING1, 2: ParaKind.HEADING2,
-               3: ParaKind.HEADING3, 4: ParaKind.HEADING4}
+_LEVEL_KIND = {
+    0: ParaKind.PARAGRAPH,
+    1: ParaKind.HEADING1,
+    2: ParaKind.HEADING2,
+    3: ParaKind.HEADING3,
+    4: ParaKind.HEADING4,
+}
 _SPACES = " \t\u3000"
 
 
@@ -95,6 +100,12 @@ def preview(body: Sequence[dict[str, str]]) -> list[dict[str, Any]]:
     """Rows for the server-rendered preview: heading part, run-in text and a CSS class."""
     rows: list[dict[str, Any]] = []
     for paragraph in to_paragraphs(body):
-        rows.append({"css": f"gw-{paragraph.kind.value}", "head": paragraph.text,
-                     "rest": paragraph.continuation, "heading": paragraph.kind.level > 0})
+        rows.append(
+            {
+                "css": f"gw-{paragraph.kind.value}",
+                "head": paragraph.text,
+                "rest": paragraph.continuation,
+                "heading": paragraph.kind.level > 0,
+            }
+        )
     return rows

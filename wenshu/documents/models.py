@@ -136,7 +136,11 @@ class Document(models.Model):
         related_name="+",
     )
     signed_by = models.ForeignKey(
-        _USER, verbose_name="签发人账号", null=True, blank=True, on_delete=models.PROTECT,
+        _USER,
+        verbose_name="签发人账号",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)

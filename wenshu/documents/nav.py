@@ -21,10 +21,20 @@ def _custodian(user: Any) -> bool:
 register_nav(NavItem("公文", "新建公文", "documents:new", order=10, visible=_drafts))
 register_nav(NavItem("公文", "我的发文", "documents:list", order=20, visible=_drafts))
 register_counter(
-    Counter("草稿", "documents:list", lambda u: selectors.drafts_count(viewer=u), order=5,
-            visible=_drafts)
+    Counter(
+        "草稿",
+        "documents:list",
+        lambda u: selectors.drafts_count(viewer=u),
+        order=5,
+        visible=_drafts,
+    )
 )
 register_counter(
-    Counter("待用印", "workflow:todo", lambda u: selectors.seal_todo_count(viewer=u), order=6,
-            visible=_custodian)
+    Counter(
+        "待用印",
+        "workflow:todo",
+        lambda u: selectors.seal_todo_count(viewer=u),
+        order=6,
+        visible=_custodian,
+    )
 )

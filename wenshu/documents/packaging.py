@@ -91,8 +91,11 @@ def members(document: Document, *, pdf: bytes) -> list[Member]:
     original = document.body_original
     if original is not None:
         data = file_open_verified(stored_file=original.stored_file)
-        found.append(Member(member_name(MemberRole.BODY_ORIGINAL, original.name), data,
-                            MemberRole.BODY_ORIGINAL))
+        found.append(
+            Member(
+                member_name(MemberRole.BODY_ORIGINAL, original.name), data, MemberRole.BODY_ORIGINAL
+            )
+        )
     for a in document.attachments.select_related("upload__stored_file").order_by("position"):
         if a.upload is None:  # paper-only: listed in document.json, no file
             continue

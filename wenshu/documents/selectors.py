@@ -146,8 +146,11 @@ def approval_sheet(*, viewer: User, document: Document) -> list[SheetRow]:
     their opinion and when. Withdrawn completions are left out; returns are kept."""
     instance = document.process
     history = (
-        [h for h in wf_selectors.history_for(viewer=viewer, instance=instance)
-         if h.status == WorkItem.Status.DONE]
+        [
+            h
+            for h in wf_selectors.history_for(viewer=viewer, instance=instance)
+            if h.status == WorkItem.Status.DONE
+        ]
         if instance is not None
         else []
     )
@@ -232,14 +235,14 @@ def seal_state(*, viewer: User, document: Document) -> SealState:
     attempt = current_attempt(document)
     req = attempt.use_request if attempt else None
     approvals = (
-        list(SealUseApproval.objects.filter(request=req).select_related("custodian"))
-        if req
-        else []
+        list(SealUseApproval.objects.filter(request=req).select_related("custodian")) if req else []
     )
     seal = attempt.seal if attempt else document.seal
     custodians = (
-        [c.person for c in SealCustodian.objects.filter(seal=seal, active=True)
-         .select_related("person")]
+        [
+            c.person
+            for c in SealCustodian.objects.filter(seal=seal, active=True).select_related("person")
+        ]
         if seal
         else []
     )
@@ -257,10 +260,16 @@ def seal_state(*, viewer: User, document: Document) -> SealState:
         custodians=custodians,
         threshold_k=seal.threshold_k if seal else 1,
         expired=expired,
-        may_decide=pending and not expired and is_custodian and not decided
-        and req is not None and req.status == "pending" and req.requested_by_id != viewer.pk,
+        may_decide=pending
+        and not expired
+        and is_custodian
+        and not decided
+        and req is not None
+        and req.status == "pending"
+        and req.requested_by_id != viewer.pk,
         may_complete=pending and not expired and usable and (is_custodian or clerk),
-        may_rerequest=document.status == Document.Status.APPROVED and clerk
+        may_rerequest=document.status == Document.Status.APPROVED
+        and clerk
         and (attempt is None or attempt.status != SealAttempt.Status.SEALED)
         and (not pending or expired or (req is not None and req.status in ("refused", "expired"))),
     )
@@ -307,5 +316,3 @@ def other_units(*, viewer: User) -> QuerySet[Unit]:
         .exclude(pk=viewer.unit_id)
         .order_by("full_name")
     )
-
-

@@ -123,38 +123,50 @@ def document_send(request: HttpRequest, document_id: int, body: SendIn) -> Statu
     me = _me(request)
     document = selectors.document_of_unit(viewer=me, document_id=document_id)
     deliveries = services.document_send(
-        actor=me, document=document, main_units=body.main_unit_ids,
-        copy_units=body.copy_unit_ids, groups=body.group_ids, copy_groups=body.copy_group_ids,
-        print_allowed=body.print_allowed, print_default=body.print_default,
+        actor=me,
+        document=document,
+        main_units=body.main_unit_ids,
+        copy_units=body.copy_unit_ids,
+        groups=body.group_ids,
+        copy_groups=body.copy_group_ids,
+        print_allowed=body.print_allowed,
+        print_default=body.print_default,
         idempotency_key=body.idempotency_key,
     )
     dispatch = Dispatch.objects.get(pk=deliveries[0].dispatch_id)  # just written for this sender
-    return Status(201, DispatchOut(
-        id=dispatch.pk,
-        document_id=dispatch.document_id,
-        sender_name=dispatch.sender_name,
-        sent_by_id=dispatch.sent_by_id,
-        sent_at=dispatch.sent_at,
-        main_count=dispatch.main_count,
-        copy_count=dispatch.copy_count,
-        deliveries=[_delivery_out(d) for d in deliveries],
-    ))
+    return Status(
+        201,
+        DispatchOut(
+            id=dispatch.pk,
+            document_id=dispatch.document_id,
+            sender_name=dispatch.sender_name,
+            sent_by_id=dispatch.sent_by_id,
+            sent_at=dispatch.sent_at,
+            main_count=dispatch.main_count,
+            copy_count=dispatch.copy_count,
+            deliveries=[_delivery_out(d) for d in deliveries],
+        ),
+    )
 
 
 @router.get("/sent", response=list[SentOut], summary="本单位已发公文")
-def sent_list(
-    request: HttpRequest, q: str = "", limit: int = 50, offset: int = 0
-) -> list[SentOut]:
+def sent_list(request: HttpRequest, q: str = "", limit: int = 50, offset: int = 0) -> list[SentOut]:
     limit = max(1, min(limit, 200))
-    rows = selectors.sent_dispatches(viewer=_me(request), q=q[:100])[max(offset, 0):][:limit]
+    rows = selectors.sent_dispatches(viewer=_me(request), q=q[:100])[max(offset, 0) :][:limit]
     return [_sent_out(d) for d in rows]
 
 
 def _sent_out(d: Any) -> SentOut:  # a Dispatch annotated by sent_dispatches
     return SentOut(
-        id=d.pk, document_id=d.document_id, doc_number=d.document.doc_number,
-        title=d.document.title, sent_at=d.sent_at, recipients=d.recipient_count,
-        awaiting=d.awaiting, signed=d.signed, returned=d.returned,
+        id=d.pk,
+        document_id=d.document_id,
+        doc_number=d.document.doc_number,
+        title=d.document.title,
+        sent_at=d.sent_at,
+        recipients=d.recipient_count,
+        awaiting=d.awaiting,
+        signed=d.signed,
+        returned=d.returned,
     )
 
 
@@ -174,9 +186,7 @@ def document_deliveries(
     return [_delivery_out(d) for d in rows]
 
 
-@router.post(
-    "/deliveries/{delivery_id}/remind", response=DeliveryOut, summary="催办一个收文单位"
-)
+@router.post("/deliveries/{delivery_id}/remind", response=DeliveryOut, summary="催办一个收文单位")
 def delivery_remind(request: HttpRequest, delivery_id: int) -> DeliveryOut:
     me = _me(request)
     delivery = selectors.delivery_for_sender(viewer=me, delivery_id=delivery_id)

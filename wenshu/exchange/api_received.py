@@ -103,33 +103,51 @@ class DecideIn(Schema):
 
 
 def _inbox_out(d: Any) -> InboxItemOut:
-    return InboxItemOut(**_delivery_out(d).dict(), sender_name=d.dispatch.sender_name,
-                        doc_number=d.document.doc_number, title=d.document.title)
+    return InboxItemOut(
+        **_delivery_out(d).dict(),
+        sender_name=d.dispatch.sender_name,
+        doc_number=d.document.doc_number,
+        title=d.document.title,
+    )
 
 
 def _registration_out(reg: Registration | None) -> RegistrationOut | None:
     if reg is None:
         return None
     return RegistrationOut(
-        label=reg.label, year=reg.year, number=reg.number, sender_name=reg.sender_name,
-        doc_number=reg.doc_number, title=reg.title, copies=reg.copies, secrecy=reg.secrecy,
-        urgency=reg.urgency, received_on=reg.received_on,
+        label=reg.label,
+        year=reg.year,
+        number=reg.number,
+        sender_name=reg.sender_name,
+        doc_number=reg.doc_number,
+        title=reg.title,
+        copies=reg.copies,
+        secrecy=reg.secrecy,
+        urgency=reg.urgency,
+        received_on=reg.received_on,
     )
 
 
 def _request_out(r: DeliveryRequest) -> RequestOut:
     return RequestOut(
-        id=r.pk, delivery_id=r.delivery_id, recipient_name=r.delivery.recipient_name,
-        kind=r.kind, count=r.count, reason=r.reason, status=r.status,
-        status_label=r.get_status_display(), requested_at=r.requested_at,
-        decided_at=r.decided_at, decision_note=r.decision_note,
+        id=r.pk,
+        delivery_id=r.delivery_id,
+        recipient_name=r.delivery.recipient_name,
+        kind=r.kind,
+        count=r.count,
+        reason=r.reason,
+        status=r.status,
+        status_label=r.get_status_display(),
+        requested_at=r.requested_at,
+        decided_at=r.decided_at,
+        decision_note=r.decision_note,
     )
 
 
 @router.get("/inbox", response=list[InboxItemOut], summary="本单位收文（待签收/已签收/已退回）")
 def inbox(request: HttpRequest, query: Query[InboxQuery]) -> list[InboxItemOut]:
     rows = selectors.inbox(viewer=_me(request), tab=query.tab, q=query.q, sender=query.sender)
-    return [_inbox_out(d) for d in rows[query.offset:][: query.limit]]
+    return [_inbox_out(d) for d in rows[query.offset :][: query.limit]]
 
 
 @router.get("/received/{delivery_id}", response=OpenedOut, summary="打开收文（同时验证）")
@@ -172,7 +190,8 @@ def received_fault(request: HttpRequest, delivery_id: int) -> FaultOut:
 
 
 @router.post(
-    "/received/{delivery_id}/print", response={200: None},
+    "/received/{delivery_id}/print",
+    response={200: None},
     summary="打印一份（返回带份号和水印的 PDF；超出允许份数时拒绝）",
 )
 def received_print(request: HttpRequest, delivery_id: int) -> HttpResponse:
@@ -182,14 +201,16 @@ def received_print(request: HttpRequest, delivery_id: int) -> HttpResponse:
 
 
 @router.post(
-    "/received/{delivery_id}/requests", response={201: RequestOut},
+    "/received/{delivery_id}/requests",
+    response={201: RequestOut},
     summary="向发文单位申请重发或追加打印份数",
 )
 def received_request(request: HttpRequest, delivery_id: int, body: RequestIn) -> Status:
     me = _me(request)
     delivery = selectors.delivery_for_recipient(viewer=me, delivery_id=delivery_id)
-    req = services.delivery_request(actor=me, delivery=delivery, kind=body.kind,
-                                    count=body.count, reason=body.reason)
+    req = services.delivery_request(
+        actor=me, delivery=delivery, kind=body.kind, count=body.count, reason=body.reason
+    )
     return Status(201, _request_out(req))
 
 
@@ -205,6 +226,7 @@ def requests_list(request: HttpRequest, all: bool = False) -> list[RequestOut]:
 def request_decide(request: HttpRequest, request_id: int, body: DecideIn) -> RequestOut:
     me = _me(request)
     req = selectors.request_for_sender(viewer=me, request_id=request_id)
-    done = services.delivery_request_decide(actor=me, request=req, approve=body.approve,
-                                            note=body.note)
+    done = services.delivery_request_decide(
+        actor=me, request=req, approve=body.approve, note=body.note
+    )
     return _request_out(done)

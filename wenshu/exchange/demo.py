@@ -41,25 +41,39 @@ class DemoDocument:
 
 DEMO_DOCUMENTS: tuple[DemoDocument, ...] = (
     DemoDocument(
-        "czj", "通知", "关于做好下一年度部门预算编制工作的通知",
+        "czj",
+        "通知",
+        "关于做好下一年度部门预算编制工作的通知",
         "一、总体要求\n各部门要坚持过紧日子，统筹各类资金，科学合理编制部门预算。\n"
         "二、时间安排\n请于本月底前通过预算管理一体化系统报送部门预算草案。\n"
         "三、有关要求\n各部门主要负责同志要亲自研究部署，确保按时保质完成。",
-        "市直各部门", main_groups=("市直各部门",), copy_units=("zfb",),
+        "市直各部门",
+        main_groups=("市直各部门",),
+        copy_units=("zfb",),
         copies={"zfb": 0},
     ),
     DemoDocument(
-        "jyj", "函", "关于商请协助开展校园周边交通安全综合治理的函",
+        "jyj",
+        "函",
+        "关于商请协助开展校园周边交通安全综合治理的函",
         "市公安局：\n为保障新学期师生出行安全，我局拟于下月开展校园周边交通安全综合治理，"
         "商请贵局在上下学时段加强校园周边交通疏导。\n盼予支持为谢。",
-        "市公安局", main_units=("gaj",), copy_units=("jtj",), urgency="加急",
+        "市公安局",
+        main_units=("gaj",),
+        copy_units=("jtj",),
+        urgency="加急",
     ),
     DemoDocument(
-        "zfb", "通知", "关于做好节假日期间值班工作的通知",
+        "zfb",
+        "通知",
+        "关于做好节假日期间值班工作的通知",
         "一、严格值班制度\n各单位要落实领导带班和二十四小时值班制度，确保信息畅通。\n"
         "二、做好应急准备\n遇有重大突发事件，要按规定及时报告，不得迟报、漏报。",
-        "各县区人民政府，市政府各部门", main_groups=("市直各部门",), copy_units=("swb", "rdb"),
-        urgency="特急", default_copies=1,
+        "各县区人民政府，市政府各部门",
+        main_groups=("市直各部门",),
+        copy_units=("swb", "rdb"),
+        urgency="特急",
+        default_copies=1,
     ),
 )
 
@@ -78,8 +92,11 @@ def _seal(unit: Unit, key: str) -> Seal:
     app = seals.seal_application_submit(
         actor=_person(key, "clerk"),
         data=seals.ApplicationInput(
-            kind="new", reason="电子公文用章（演示数据）", seal_type=SealType.DOCUMENT,
-            custodians=[_person(key, "custodian")], threshold_k=1,
+            kind="new",
+            reason="电子公文用章（演示数据）",
+            seal_type=SealType.DOCUMENT,
+            custodians=[_person(key, "custodian")],
+            threshold_k=1,
         ),
     )
     app = seals.seal_application_sign_off(
@@ -105,15 +122,21 @@ def _seal_through_flow(demo: DemoDocument, seal: Seal) -> Document:
     doc = documents.document_create(
         actor=clerk,
         data=documents.DraftInput(
-            doc_type=demo.doc_type, title=demo.title, urgency=demo.urgency,
-            main_recipients=demo.main_recipients, body_text=demo.body, seal_id=seal.pk,
+            doc_type=demo.doc_type,
+            title=demo.title,
+            urgency=demo.urgency,
+            main_recipients=demo.main_recipients,
+            body_text=demo.body,
+            seal_id=seal.pk,
         ),
     )
     doc = documents.document_submit(actor=clerk, document=doc)
-    documents.document_act(actor=clerk, document=doc, item_id=_step(doc, "review"),
-                           opinion="文种、格式无误，同意。")
-    documents.document_act(actor=leader, document=doc, item_id=_step(doc, "sign"),
-                           opinion="同意印发。")
+    documents.document_act(
+        actor=clerk, document=doc, item_id=_step(doc, "review"), opinion="文种、格式无误，同意。"
+    )
+    documents.document_act(
+        actor=leader, document=doc, item_id=_step(doc, "sign"), opinion="同意印发。"
+    )
     documents.document_seal_decide(actor=_person(key, "custodian"), document=doc, approve=True)
     doc.refresh_from_db()
     return doc

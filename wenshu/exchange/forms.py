@@ -24,20 +24,25 @@ class IdsField(forms.TypedMultipleChoiceField):
 
 class SendForm(forms.Form):
     main_units = IdsField(
-        label="主送机关", widget=forms.SelectMultiple(attrs={"size": 10}),
+        label="主送机关",
+        widget=forms.SelectMultiple(attrs={"size": 10}),
         help_text="可多选（按住 Ctrl 或 Shift）。只列出已注册并在公文交换目录中的单位。",
     )
     main_groups = IdsField(
-        label="主送分组", widget=forms.CheckboxSelectMultiple,
+        label="主送分组",
+        widget=forms.CheckboxSelectMultiple,
         help_text="分组展开为其中已注册的单位；本单位不会收到。",
     )
     copy_units = IdsField(
-        label="抄送机关", widget=forms.SelectMultiple(attrs={"size": 6}),
+        label="抄送机关",
+        widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text="同时列入主送和抄送的单位按主送发送。",
     )
     copy_groups = IdsField(label="抄送分组", widget=forms.CheckboxSelectMultiple)
     print_default = forms.IntegerField(
-        label="允许打印份数（默认）", min_value=0, max_value=MAX_PRINT_COPIES,
+        label="允许打印份数（默认）",
+        min_value=0,
+        max_value=MAX_PRINT_COPIES,
         initial=DEFAULT_PRINT_COPIES,
         help_text="每个收文单位可打印的份数，0 表示不允许打印。预览后可逐个单位调整。",
     )
@@ -92,11 +97,15 @@ class RegisterForm(forms.Form):
     title = forms.CharField(label="标题", max_length=200)
     copies = forms.IntegerField(label="份数", min_value=1, max_value=9999)
     secrecy = forms.CharField(
-        label="密级", initial="非密", disabled=True, required=False,
+        label="密级",
+        initial="非密",
+        disabled=True,
+        required=False,
         help_text="涉密公文不得进入本系统。",
     )
     urgency = forms.ChoiceField(
-        label="紧急程度", required=False,
+        label="紧急程度",
+        required=False,
         choices=[("", "不标注"), ("加急", "加急"), ("特急", "特急")],
     )
     received_on = forms.DateField(
@@ -106,7 +115,9 @@ class RegisterForm(forms.Form):
 
 class ReturnForm(forms.Form):
     reason = forms.CharField(
-        label="退回原因", max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+        label="退回原因",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="发文单位将看到此原因，并可据此发送更正版本。",
     )
 
@@ -114,7 +125,11 @@ class ReturnForm(forms.Form):
 class RequestForm(forms.Form):
     kind = forms.ChoiceField(label="申请事项", choices=DeliveryRequest.Kind.choices)
     count = forms.IntegerField(
-        label="追加份数", min_value=0, max_value=MAX_PRINT_COPIES, required=False, initial=1,
+        label="追加份数",
+        min_value=0,
+        max_value=MAX_PRINT_COPIES,
+        required=False,
+        initial=1,
         help_text="申请追加打印份数时填写。",
     )
     reason = forms.CharField(
@@ -124,6 +139,9 @@ class RequestForm(forms.Form):
 
 class DecideForm(forms.Form):
     note = forms.CharField(
-        label="处理意见", max_length=500, required=False,
-        widget=forms.Textarea(attrs={"rows": 2}), help_text="不同意时必须填写理由。",
+        label="处理意见",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="不同意时必须填写理由。",
     )

@@ -27,9 +27,7 @@ class Dispatch(models.Model):
         "documents.Document", on_delete=models.PROTECT, related_name="dispatch"
     )
     idempotency_key = models.CharField(max_length=100)
-    sender_unit = models.ForeignKey(
-        "org.Unit", on_delete=models.PROTECT, related_name="dispatches"
-    )
+    sender_unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="dispatches")
     # The sender's name when it sent (a later rename does not rewrite history).
     sender_name = models.CharField("发文机关", max_length=200)
     sent_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
@@ -103,7 +101,11 @@ class Delivery(models.Model):
     last_reminded_at = models.DateTimeField("最近催办时间", null=True, blank=True)
     # A corrected version sent after this unit returned an earlier delivery (art. 39).
     replaces = models.ForeignKey(
-        "self", verbose_name="更正前的送达", null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name="更正前的送达",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="corrections",
     )
     remind_count = models.PositiveIntegerField("催办次数", default=0)
@@ -294,7 +296,8 @@ class DeliveryRequest(models.Model):
         verbose_name = "收文申请"
         constraints = (
             models.UniqueConstraint(
-                fields=["delivery", "kind"], condition=Q(status="pending"),
+                fields=["delivery", "kind"],
+                condition=Q(status="pending"),
                 name="exchange_one_pending_request",
             ),
         )

@@ -16,9 +16,7 @@ def _clerk(user: Any) -> bool:
 
 
 register_nav(NavItem(SECTION, "待分发", "exchange:to_dispatch", order=40, visible=_clerk))
-register_nav(
-    NavItem(SECTION, "已发公文", "exchange:sent", order=45, visible=selectors.may_track)
-)
+register_nav(NavItem(SECTION, "已发公文", "exchange:sent", order=45, visible=selectors.may_track))
 register_counter(
     Counter(
         "待分发",

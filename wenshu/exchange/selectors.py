@@ -180,7 +180,6 @@ def delivery_events(*, delivery: Delivery) -> QuerySet[DeliveryEvent]:
     return delivery.events.select_related("actor", "on_behalf_of").order_by("at", "id")
 
 
-
 # --- the unit's inbox (收文) ----------------------------------------------------------------
 
 INBOX_TABS = {
@@ -211,10 +210,12 @@ def inbox_counts(*, viewer: User) -> dict[str, int]:
     if not may_track(viewer):
         return {key: 0 for key in INBOX_TABS}
     mine = Delivery.objects.filter(recipient_unit_id=viewer.unit_id)
-    found = mine.aggregate(**{
-        key: Count("id", filter=Q(status__in=statuses))
-        for key, (_label, statuses) in INBOX_TABS.items()
-    })
+    found = mine.aggregate(
+        **{
+            key: Count("id", filter=Q(status__in=statuses))
+            for key, (_label, statuses) in INBOX_TABS.items()
+        }
+    )
     return {key: found[key] or 0 for key in INBOX_TABS}
 
 
@@ -251,8 +252,11 @@ def requests_to_decide(*, viewer: User, pending_only: bool = True) -> QuerySet[D
 
 
 def request_for_sender(*, viewer: User, request_id: int) -> DeliveryRequest:
-    found = requests_to_decide(viewer=viewer, pending_only=False).filter(pk=request_id).first() \
-        if may_track(viewer) else None
+    found = (
+        requests_to_decide(viewer=viewer, pending_only=False).filter(pk=request_id).first()
+        if may_track(viewer)
+        else None
+    )
     if found is None:
         raise NotFound("找不到该申请，或您无权查看。")
     return found

@@ -53,8 +53,10 @@ def _send_form(request: AuthedRequest, data: Any = None) -> SendForm:
     viewer = request.user
     return SendForm(
         data,
-        initial={"idempotency_key": uuid.uuid4().hex,
-                 "print_default": services.DEFAULT_PRINT_COPIES},
+        initial={
+            "idempotency_key": uuid.uuid4().hex,
+            "print_default": services.DEFAULT_PRINT_COPIES,
+        },
         units=units_in_directory(viewer=viewer).exclude(pk=viewer.unit_id),
         groups=unit_groups(viewer=viewer),
     )
@@ -64,8 +66,12 @@ def _preview(request: AuthedRequest, form: SendForm) -> list[dict[str, Any]]:
     """The expanded recipients with their copies as typed (or the default)."""
     data = form.cleaned_data
     plan = services.recipients_resolve(
-        actor=request.user, sender_unit=request.user.unit, main_units=data["main_units"],
-        copy_units=data["copy_units"], groups=data["main_groups"], copy_groups=data["copy_groups"],
+        actor=request.user,
+        sender_unit=request.user.unit,
+        main_units=data["main_units"],
+        copy_units=data["copy_units"],
+        groups=data["main_groups"],
+        copy_groups=data["copy_groups"],
     )
     typed = form.print_overrides()
     return [
@@ -76,10 +82,15 @@ def _preview(request: AuthedRequest, form: SendForm) -> list[dict[str, Any]]:
 def _send(request: AuthedRequest, document: Document, form: SendForm) -> list[Any]:
     data = form.cleaned_data
     return services.document_send(
-        actor=request.user, document=document, main_units=data["main_units"],
-        copy_units=data["copy_units"], groups=data["main_groups"],
-        copy_groups=data["copy_groups"], print_allowed=form.print_overrides(),
-        print_default=data["print_default"], idempotency_key=data["idempotency_key"],
+        actor=request.user,
+        document=document,
+        main_units=data["main_units"],
+        copy_units=data["copy_units"],
+        groups=data["main_groups"],
+        copy_groups=data["copy_groups"],
+        print_allowed=form.print_overrides(),
+        print_default=data["print_default"],
+        idempotency_key=data["idempotency_key"],
     )
 
 
@@ -104,9 +115,13 @@ def send(request: AuthedRequest, document_id: int) -> HttpResponse:
             form.add_error(None, exc.message)
             status = exc.status
             preview = _preview_or_none(request, form)
-    context = {"document": document, "form": form, "preview": preview,
-               "may_send": selectors.may_send(viewer=request.user, document=document),
-               "document_link": _document_link(request)}
+    context = {
+        "document": document,
+        "form": form,
+        "preview": preview,
+        "may_send": selectors.may_send(viewer=request.user, document=document),
+        "document_link": _document_link(request),
+    }
     return render(request, "exchange/pages/send.html", context, status=status)
 
 
@@ -148,8 +163,11 @@ def _tracking_context(request: AuthedRequest, dispatch: Dispatch, **extra: Any) 
     form = TrackingFilterForm(request.GET or None)
     filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     rows = selectors.deliveries_of_dispatch(
-        viewer=request.user, dispatch=dispatch, status=filters.get("status", ""),
-        kind=filters.get("kind", ""), q=filters.get("q", ""),
+        viewer=request.user,
+        dispatch=dispatch,
+        status=filters.get("status", ""),
+        kind=filters.get("kind", ""),
+        q=filters.get("q", ""),
     )
     return {
         "dispatch": dispatch,

@@ -46,10 +46,13 @@ def inbox(request: AuthedRequest) -> HttpResponse:
     tab = tab if tab in selectors.INBOX_TABS else "awaiting"
     form = InboxFilterForm(request.GET or None)
     filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
-    rows = selectors.inbox(viewer=request.user, tab=tab, q=filters.get("q", ""),
-                           sender=filters.get("sender", ""))
+    rows = selectors.inbox(
+        viewer=request.user, tab=tab, q=filters.get("q", ""), sender=filters.get("sender", "")
+    )
     context = {
-        "form": form, "tab": tab, "counts": selectors.inbox_counts(viewer=request.user),
+        "form": form,
+        "tab": tab,
+        "counts": selectors.inbox_counts(viewer=request.user),
         "tabs": [(k, label) for k, (label, _s) in selectors.INBOX_TABS.items()],
         "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
     }
@@ -58,17 +61,29 @@ def inbox(request: AuthedRequest) -> HttpResponse:
 
 def _register_initial(delivery: Delivery) -> dict[str, Any]:
     data = services.registration_defaults(delivery=delivery)
-    return {"sender_name": data.sender_name, "doc_number": data.doc_number, "title": data.title,
-            "copies": data.copies, "urgency": data.urgency, "received_on": data.received_on}
+    return {
+        "sender_name": data.sender_name,
+        "doc_number": data.doc_number,
+        "title": data.title,
+        "copies": data.copies,
+        "urgency": data.urgency,
+        "received_on": data.received_on,
+    }
 
 
 def _page(
-    request: AuthedRequest, delivery: Delivery, *, error: str = "", status: int = 200,
+    request: AuthedRequest,
+    delivery: Delivery,
+    *,
+    error: str = "",
+    status: int = 200,
     **forms: dj_forms.Form,
 ) -> HttpResponse:
     verification = services.delivery_verify(actor=request.user, delivery=delivery)
     context = {
-        "delivery": delivery, "document": delivery.document, "verification": verification,
+        "delivery": delivery,
+        "document": delivery.document,
+        "verification": verification,
         "events": selectors.delivery_events(delivery=delivery),
         "requests": selectors.delivery_requests(delivery=delivery),
         "registration": selectors.delivery_registration(delivery=delivery),
@@ -106,8 +121,12 @@ def sign(request: AuthedRequest, delivery_id: int) -> HttpResponse:
     data = form.cleaned_data
     try:
         entry = services.RegistrationInput(
-            sender_name=data["sender_name"], doc_number=data["doc_number"], title=data["title"],
-            copies=data["copies"], urgency=data["urgency"], received_on=data["received_on"],
+            sender_name=data["sender_name"],
+            doc_number=data["doc_number"],
+            title=data["title"],
+            copies=data["copies"],
+            urgency=data["urgency"],
+            received_on=data["received_on"],
         )
         reg = services.delivery_sign(actor=request.user, delivery=delivery, data=entry)
     except DomainError as exc:
@@ -125,8 +144,9 @@ def return_(request: AuthedRequest, delivery_id: int) -> HttpResponse:
     if not form.is_valid():
         return _page(request, delivery, status=400, return_=form)
     try:
-        services.delivery_return(actor=request.user, delivery=delivery,
-                                 reason=form.cleaned_data["reason"])
+        services.delivery_return(
+            actor=request.user, delivery=delivery, reason=form.cleaned_data["reason"]
+        )
     except DomainError as exc:
         form.add_error(None, exc.message)
         return _page(request, delivery, status=exc.status, return_=form)
@@ -179,8 +199,13 @@ def request_(request: AuthedRequest, delivery_id: int) -> HttpResponse:
         return _page(request, delivery, status=400, request_=form)
     data = form.cleaned_data
     try:
-        req = services.delivery_request(actor=request.user, delivery=delivery, kind=data["kind"],
-                                        count=data["count"] or 0, reason=data["reason"])
+        req = services.delivery_request(
+            actor=request.user,
+            delivery=delivery,
+            kind=data["kind"],
+            count=data["count"] or 0,
+            reason=data["reason"],
+        )
     except DomainError as exc:
         form.add_error(None, exc.message)
         return _page(request, delivery, status=exc.status, request_=form)
@@ -207,8 +232,11 @@ def seal_picture(request: AuthedRequest, delivery_id: int) -> HttpResponse:
 def requests(request: AuthedRequest) -> HttpResponse:
     show_all = request.GET.get("all") == "1"
     rows = selectors.requests_to_decide(viewer=request.user, pending_only=not show_all)
-    context = {"page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
-               "show_all": show_all, "form": DecideForm()}
+    context = {
+        "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+        "show_all": show_all,
+        "form": DecideForm(),
+    }
     return render(request, "exchange/pages/requests.html", context)
 
 
@@ -225,8 +253,12 @@ def decide(request: AuthedRequest, request_id: int) -> HttpResponse:
         )
     except DomainError as exc:
         rows = selectors.requests_to_decide(viewer=request.user)
-        context = {"page": Paginator(rows, PAGE_SIZE).get_page(1), "show_all": False,
-                   "form": form, "error": exc.message}
+        context = {
+            "page": Paginator(rows, PAGE_SIZE).get_page(1),
+            "show_all": False,
+            "form": form,
+            "error": exc.message,
+        }
         return render(request, "exchange/pages/requests.html", context, status=exc.status)
     verdict = "同意" if approve else "不同意"
     messages.success(request, f"已{verdict}{req.delivery.recipient_name}的申请，对方已收到通知。")

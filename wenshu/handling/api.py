@@ -52,17 +52,30 @@ class HandlingOut(Schema):
 def _out(viewer: User, h: Handling) -> HandlingOut:
     archive = getattr(h, "archive", None) if h.status == Handling.Status.ARCHIVED else None
     return HandlingOut(
-        id=h.pk, delivery_id=h.delivery_id, title=h.delivery.document.title, status=h.status,
-        status_label=h.get_status_display(), imported_at=h.imported_at,
+        id=h.pk,
+        delivery_id=h.delivery_id,
+        title=h.delivery.document.title,
+        status=h.status,
+        status_label=h.get_status_display(),
+        imported_at=h.imported_at,
         imported_by=services.shown_as(h.imported_by, h.on_behalf_of),
         archive_code=archive.archive_code if archive else "",
-        steps=[StepOut(step=s.step, department=s.department, opinion=s.opinion,
-                       person=s.person, at=s.at)
-               for s in selectors.sheet(viewer=viewer, handling=h)],
-        open_items=[OpenOut(id=i.pk, task=i.task_spec_id, name=i.name,
-                            department=i.candidate_department.name if i.candidate_department
-                            else "", due_at=i.due_at)
-                    for i in selectors.open_steps(handling=h)],
+        steps=[
+            StepOut(
+                step=s.step, department=s.department, opinion=s.opinion, person=s.person, at=s.at
+            )
+            for s in selectors.sheet(viewer=viewer, handling=h)
+        ],
+        open_items=[
+            OpenOut(
+                id=i.pk,
+                task=i.task_spec_id,
+                name=i.name,
+                department=i.candidate_department.name if i.candidate_department else "",
+                due_at=i.due_at,
+            )
+            for i in selectors.open_steps(handling=h)
+        ],
     )
 
 
@@ -101,9 +114,14 @@ def propose(request: HttpRequest, handling_id: int, body: ProposeIn) -> Handling
     me = _me(request)
     h = selectors.handling_get(viewer=me, pk=handling_id)
     services.handling_propose(
-        actor=me, handling=h, opinion=body.opinion, leader_ids=body.leader_ids,
-        handlers=[services.HandlerInput(department_id=x.department_id, due=x.due)
-                  for x in body.handlers])
+        actor=me,
+        handling=h,
+        opinion=body.opinion,
+        leader_ids=body.leader_ids,
+        handlers=[
+            services.HandlerInput(department_id=x.department_id, due=x.due) for x in body.handlers
+        ],
+    )
     return _out(me, h)
 
 
@@ -116,8 +134,9 @@ class ActIn(Schema):
 def act(request: HttpRequest, handling_id: int, item_id: int, body: ActIn) -> HandlingOut:
     me = _me(request)
     h = selectors.handling_get(viewer=me, pk=handling_id)
-    services.handling_act(actor=me, handling=h, item_id=item_id, decision=body.decision,
-                          opinion=body.opinion)
+    services.handling_act(
+        actor=me, handling=h, item_id=item_id, decision=body.decision, opinion=body.opinion
+    )
     return _out(me, h)
 
 
@@ -131,8 +150,9 @@ class ArchiveIn(Schema):
 def archive(request: HttpRequest, handling_id: int, body: ArchiveIn) -> HandlingOut:
     me = _me(request)
     h = selectors.handling_get(viewer=me, pk=handling_id)
-    services.handling_archive(actor=me, handling=h, retention=body.retention,
-                              org_code=body.org_code, pages=body.pages)
+    services.handling_archive(
+        actor=me, handling=h, retention=body.retention, org_code=body.org_code, pages=body.pages
+    )
     h.refresh_from_db()
     return _out(me, selectors.handling_get(viewer=me, pk=handling_id))
 
@@ -149,8 +169,9 @@ class CountOut(Schema):
 def circulate(request: HttpRequest, handling_id: int, body: CirculateIn) -> CountOut:
     me = _me(request)
     h = selectors.handling_get(viewer=me, pk=handling_id)
-    return CountOut(added=services.circulation_send(actor=me, handling=h,
-                                                    reader_ids=body.reader_ids))
+    return CountOut(
+        added=services.circulation_send(actor=me, handling=h, reader_ids=body.reader_ids)
+    )
 
 
 class ReadOut(Schema):
@@ -182,10 +203,15 @@ class DelegationOut(Schema):
 
 
 def _d_out(d: Delegation) -> DelegationOut:
-    return DelegationOut(id=d.pk, principal=d.principal.display_name,
-                         delegate=d.delegate.display_name, starts_at=d.starts_at,
-                         ends_at=d.ends_at, revoked_at=d.revoked_at,
-                         active=selectors.delegation_active(d))
+    return DelegationOut(
+        id=d.pk,
+        principal=d.principal.display_name,
+        delegate=d.delegate.display_name,
+        starts_at=d.starts_at,
+        ends_at=d.ends_at,
+        revoked_at=d.revoked_at,
+        active=selectors.delegation_active(d),
+    )
 
 
 @router.get("/delegations/mine", response=list[DelegationOut], summary="我的代办委托")
@@ -200,9 +226,15 @@ def delegation_create(request: HttpRequest, body: DelegationIn) -> tuple[int, De
     delegate = User.objects.filter(pk=body.delegate_id, unit_id=me.unit_id).first()
     if delegate is None:
         raise NotFound("找不到该人员，代办人须是本单位在岗人员。")
-    return 201, _d_out(services.delegation_create(
-        actor=me, delegate=delegate, starts_at=body.starts_at, ends_at=body.ends_at,
-        reason=body.reason))
+    return 201, _d_out(
+        services.delegation_create(
+            actor=me,
+            delegate=delegate,
+            starts_at=body.starts_at,
+            ends_at=body.ends_at,
+            reason=body.reason,
+        )
+    )
 
 
 @router.post("/delegations/{delegation_id}/revoke", response=DelegationOut, summary="撤销代办")
@@ -230,17 +262,16 @@ class ComplianceOut(Schema):
 
 @router.get("/reports/compliance", response=list[ComplianceOut], summary="签收情况通报")
 def compliance(request: HttpRequest, q: Query[ComplianceQuery]) -> list[ComplianceOut]:
-    rows = services.compliance_report(viewer=_me(request), start=q.start, end=q.end,
-                                      hours=q.hours)
+    rows = services.compliance_report(viewer=_me(request), start=q.start, end=q.end, hours=q.hours)
     return [ComplianceOut(**r.__dict__) for r in rows]
 
 
 @router.get("/reports/compliance.xlsx", summary="签收情况通报（Excel）")
 def compliance_xlsx(request: HttpRequest, q: Query[ComplianceQuery]) -> HttpResponse:
-    rows = services.compliance_report(viewer=_me(request), start=q.start, end=q.end,
-                                      hours=q.hours)
+    rows = services.compliance_report(viewer=_me(request), start=q.start, end=q.end, hours=q.hours)
     body = services.compliance_xlsx(rows, start=q.start, end=q.end, hours=q.hours)
-    resp = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument."
-                                           "spreadsheetml.sheet")
+    resp = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     resp["Content-Disposition"] = 'attachment; filename="compliance.xlsx"'
     return resp

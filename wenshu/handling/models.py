@@ -14,7 +14,6 @@ _USER = settings.AUTH_USER_MODEL
 class Handling(models.Model):
     """One delivery's internal handling (one per delivery)."""
 
-
     class Status(models.TextChoices):
         HANDLING = "handling", "办理中"
         ARCHIVED = "archived", "已归档"
@@ -59,7 +58,6 @@ HANDLING_TRANSITIONS: dict[str, frozenset[str]] = {
 class Assignment(models.Model):
     """承办: one department asked to handle the document by a deadline (督办/催办)."""
 
-
     handling = models.ForeignKey(Handling, on_delete=models.CASCADE, related_name="assignments")
     department = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="+")
     due = models.DateField("办理期限")
@@ -84,7 +82,6 @@ class Assignment(models.Model):
 class Circulation(models.Model):
     """传阅: the document passed to one reader; read_at is the read receipt."""
 
-
     handling = models.ForeignKey(Handling, on_delete=models.CASCADE, related_name="circulations")
     reader = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
     sent_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
@@ -105,7 +102,6 @@ class Circulation(models.Model):
 class FondsCode(models.Model):
     """全宗号 of a unit (DA/T 22-2015); default Z + the unit's number, set by its administrator."""
 
-
     unit = models.OneToOneField("org.Unit", on_delete=models.CASCADE, related_name="+")
     code = models.CharField("全宗号", max_length=10)
 
@@ -116,7 +112,6 @@ class FondsCode(models.Model):
 class DepartmentCode(models.Model):
     """机构（问题）代码 of a department, remembered from its first archiving."""
 
-
     department = models.OneToOneField("org.Department", on_delete=models.CASCADE, related_name="+")
     code = models.CharField("机构代码", max_length=10)
 
@@ -126,7 +121,6 @@ class DepartmentCode(models.Model):
 
 class ArchiveCounter(models.Model):
     """The last 件号 per unit, year and 保管期限 (locked with select_for_update)."""
-
 
     unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
     year = models.PositiveIntegerField()
@@ -146,7 +140,6 @@ class ArchiveCounter(models.Model):
 
 class ArchiveRecord(models.Model):
     """归档: the 档号 and the 归档章 fields (全宗号、年度、保管期限、件号、机构、页数)."""
-
 
     class Retention(models.TextChoices):
         PERMANENT = "永久", "永久"
@@ -186,7 +179,6 @@ class Delegation(models.Model):
 
     It ends by itself: every check compares the period with the current time."""
 
-
     principal = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="delegations_out")
     delegate = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="delegations_in")
     starts_at = models.DateTimeField("开始时间")
@@ -214,7 +206,6 @@ class Delegation(models.Model):
 
 class CheckinReminder(models.Model):
     """One reminder per unit, date and check-in window (the unique row: idempotent task)."""
-
 
     unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
     date = models.DateField()

@@ -43,11 +43,18 @@ def handling_get(*, viewer: User, pk: int) -> Handling:
 
 def importable(*, viewer: User) -> QuerySet[Delivery]:
     """Signed-for deliveries of the units whose clerk the viewer is (or stands in for)."""
-    units = {p.unit_id for p in [viewer, *principals_now(viewer)]
-             if p.is_active and p.has_role(Role.CLERK)}
-    return (Delivery.objects.filter(recipient_unit_id__in=units, status=Delivery.Status.SIGNED,
-                                    handling__isnull=True)
-            .select_related("document").order_by("-signed_at"))
+    units = {
+        p.unit_id
+        for p in [viewer, *principals_now(viewer)]
+        if p.is_active and p.has_role(Role.CLERK)
+    }
+    return (
+        Delivery.objects.filter(
+            recipient_unit_id__in=units, status=Delivery.Status.SIGNED, handling__isnull=True
+        )
+        .select_related("document")
+        .order_by("-signed_at")
+    )
 
 
 def delivery_for_import(*, viewer: User, pk: int) -> Delivery:
@@ -72,24 +79,35 @@ class SheetStep:
 def sheet(*, viewer: User, handling: Handling) -> list[SheetStep]:
     instance = wf.instance_get(viewer=viewer, pk=handling.process_id)
     return [
-        SheetStep(step=i.name, decision=i.decision_label, opinion=i.opinion,
-            person=shown_as(i.completed_by, i.on_behalf_of), at=i.completed_at,
-            department=i.candidate_department.name if i.candidate_department else "")
-        for i in wf.history_for(viewer=viewer, instance=instance) if i.status == "done"
+        SheetStep(
+            step=i.name,
+            decision=i.decision_label,
+            opinion=i.opinion,
+            person=shown_as(i.completed_by, i.on_behalf_of),
+            at=i.completed_at,
+            department=i.candidate_department.name if i.candidate_department else "",
+        )
+        for i in wf.history_for(viewer=viewer, instance=instance)
+        if i.status == "done" and i.completed_by is not None
     ]
 
 
 def open_items_for(*, viewer: User, handling: Handling) -> list[WorkItem]:
     """Open items of this handling the viewer may act on (themselves or as a delegate)."""
     items = WorkItem.objects.filter(instance_id=handling.process_id, status=WorkItem.Status.OPEN)
-    return [i for i in items.select_related("candidate_department")
-            if wf.acting_for(viewer=viewer, item=i) is not None]
+    return [
+        i
+        for i in items.select_related("candidate_department")
+        if wf.acting_for(viewer=viewer, item=i) is not None
+    ]
 
 
 def open_steps(*, handling: Handling) -> list[WorkItem]:
-    return list(WorkItem.objects.filter(instance_id=handling.process_id,
-                                        status=WorkItem.Status.OPEN)
-                .select_related("assignee", "candidate_department"))
+    return list(
+        WorkItem.objects.filter(
+            instance_id=handling.process_id, status=WorkItem.Status.OPEN
+        ).select_related("assignee", "candidate_department")
+    )
 
 
 def circulations(*, handling: Handling) -> QuerySet[Circulation]:

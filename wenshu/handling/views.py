@@ -29,6 +29,7 @@ from wenshu.lib.errors import DomainError
 from wenshu.org.models import Department
 
 if TYPE_CHECKING:
+
     class AuthedRequest(HttpRequest):
         user: User
 else:
@@ -40,10 +41,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @login_required
 def index(request: AuthedRequest) -> HttpResponse:
     viewer = request.user
-    return render(request, "handling/pages/index.html", {
-        "importable": selectors.importable(viewer=viewer)[:100],
-        "handlings": selectors.handlings_for(viewer=viewer)[:200],
-    })
+    return render(
+        request,
+        "handling/pages/index.html",
+        {
+            "importable": selectors.importable(viewer=viewer)[:100],
+            "handlings": selectors.handlings_for(viewer=viewer)[:200],
+        },
+    )
 
 
 @login_required
@@ -75,12 +80,19 @@ def _forms(handling: Handling, data: Any = None, which: str = "") -> dict[str, A
     }
 
 
-def _sheet(request: AuthedRequest, handling: Handling, *, data: Any = None, which: str = "",
-           status: int = 200) -> HttpResponse:
+def _sheet(
+    request: AuthedRequest,
+    handling: Handling,
+    *,
+    data: Any = None,
+    which: str = "",
+    status: int = 200,
+) -> HttpResponse:
     viewer = request.user
     mine = selectors.open_items_for(viewer=viewer, handling=handling)
     ctx = {
-        "h": handling, "steps": selectors.sheet(viewer=viewer, handling=handling),
+        "h": handling,
+        "steps": selectors.sheet(viewer=viewer, handling=handling),
         "open_steps": selectors.open_steps(handling=handling),
         "mine": [(i, ActForm(initial={"item_id": i.pk}, prefix=f"i{i.pk}")) for i in mine],
         "assignments": handling.assignments.select_related("department"),
@@ -89,8 +101,9 @@ def _sheet(request: AuthedRequest, handling: Handling, *, data: Any = None, whic
         **_forms(handling, data, which),
     }
     ctx["my_tasks"] = {i.task_spec_id for i in mine}
-    ctx["my_circulation"] = any(c.reader_id == viewer.pk and c.read_at is None
-                                for c in ctx["circulations"])
+    ctx["my_circulation"] = any(
+        c.reader_id == viewer.pk and c.read_at is None for c in ctx["circulations"]
+    )
     return render(request, "handling/pages/sheet.html", ctx, status=status)
 
 
@@ -99,8 +112,9 @@ def sheet(request: AuthedRequest, pk: int) -> HttpResponse:
     return _sheet(request, selectors.handling_get(viewer=request.user, pk=pk))
 
 
-def _done(request: AuthedRequest, handling: Handling, call: Any, which: str, ok: str
-          ) -> HttpResponse:
+def _done(
+    request: AuthedRequest, handling: Handling, call: Any, which: str, ok: str
+) -> HttpResponse:
     try:
         call()
     except DomainError as exc:
@@ -119,9 +133,19 @@ def propose(request: AuthedRequest, pk: int) -> HttpResponse:
         return _sheet(request, handling, data=request.POST, which="propose", status=400)
     d = form.cleaned_data
     plan = [services.HandlerInput(department_id=x, due=d["due"]) for x in d["departments"]]
-    return _done(request, handling, lambda: services.handling_propose(
-        actor=request.user, handling=handling, opinion=d["opinion"], leader_ids=d["leaders"],
-        handlers=plan), "propose", "拟办意见已提交。")
+    return _done(
+        request,
+        handling,
+        lambda: services.handling_propose(
+            actor=request.user,
+            handling=handling,
+            opinion=d["opinion"],
+            leader_ids=d["leaders"],
+            handlers=plan,
+        ),
+        "propose",
+        "拟办意见已提交。",
+    )
 
 
 @login_required
@@ -130,9 +154,15 @@ def act(request: AuthedRequest, pk: int, item_id: int) -> HttpResponse:
     handling = selectors.handling_get(viewer=request.user, pk=pk)
     form = ActForm(request.POST, prefix=f"i{item_id}")
     opinion = form.cleaned_data["opinion"] if form.is_valid() else ""
-    return _done(request, handling, lambda: services.handling_act(
-        actor=request.user, handling=handling, item_id=item_id, opinion=opinion),
-        "act", "已提交。")
+    return _done(
+        request,
+        handling,
+        lambda: services.handling_act(
+            actor=request.user, handling=handling, item_id=item_id, opinion=opinion
+        ),
+        "act",
+        "已提交。",
+    )
 
 
 @login_required
@@ -143,9 +173,19 @@ def archive(request: AuthedRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _sheet(request, handling, data=request.POST, which="archive", status=400)
     d = form.cleaned_data
-    return _done(request, handling, lambda: services.handling_archive(
-        actor=request.user, handling=handling, retention=d["retention"],
-        org_code=d["org_code"], pages=d["pages"]), "archive", "已归档。")
+    return _done(
+        request,
+        handling,
+        lambda: services.handling_archive(
+            actor=request.user,
+            handling=handling,
+            retention=d["retention"],
+            org_code=d["org_code"],
+            pages=d["pages"],
+        ),
+        "archive",
+        "已归档。",
+    )
 
 
 @login_required
@@ -155,22 +195,36 @@ def circulate(request: AuthedRequest, pk: int) -> HttpResponse:
     form = _forms(handling, request.POST, "circulate")["circulate_form"]
     if not form.is_valid():
         return _sheet(request, handling, data=request.POST, which="circulate", status=400)
-    return _done(request, handling, lambda: services.circulation_send(
-        actor=request.user, handling=handling, reader_ids=form.cleaned_data["readers"]),
-        "circulate", "已送传阅。")
+    return _done(
+        request,
+        handling,
+        lambda: services.circulation_send(
+            actor=request.user, handling=handling, reader_ids=form.cleaned_data["readers"]
+        ),
+        "circulate",
+        "已送传阅。",
+    )
 
 
 @login_required
 @require_POST
 def read(request: AuthedRequest, pk: int) -> HttpResponse:
     handling = selectors.handling_get(viewer=request.user, pk=pk)
-    return _done(request, handling, lambda: services.circulation_read(
-        actor=request.user, handling=handling), "read", "已阅知。")
+    return _done(
+        request,
+        handling,
+        lambda: services.circulation_read(actor=request.user, handling=handling),
+        "read",
+        "已阅知。",
+    )
 
 
 def _delegation_form(request: AuthedRequest, data: Any = None) -> DelegationForm:
-    people = User.objects.filter(unit_id=request.user.unit_id, status=User.Status.ACTIVE
-                                 ).exclude(pk=request.user.pk).order_by("id")
+    people = (
+        User.objects.filter(unit_id=request.user.unit_id, status=User.Status.ACTIVE)
+        .exclude(pk=request.user.pk)
+        .order_by("id")
+    )
     return DelegationForm(data, people=people)
 
 
@@ -184,9 +238,13 @@ def delegations(request: AuthedRequest) -> HttpResponse:
         try:
             if delegate is None:
                 raise DomainError("请选择本单位人员作为代办人。")
-            services.delegation_create(actor=request.user, delegate=delegate,
-                                       starts_at=d["starts_at"], ends_at=d["ends_at"],
-                                       reason=d["reason"])
+            services.delegation_create(
+                actor=request.user,
+                delegate=delegate,
+                starts_at=d["starts_at"],
+                ends_at=d["ends_at"],
+                reason=d["reason"],
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
             status = 400
@@ -196,11 +254,19 @@ def delegations(request: AuthedRequest) -> HttpResponse:
     elif request.method == "POST":
         status = 400
     rows = selectors.delegations_of(viewer=request.user)
-    return render(request, "handling/pages/delegations.html", {
-        "form": form, "now": timezone.now(), **rows,
-        "active": {d.pk for d in rows["mine"] + rows["for_others"]
-                   if selectors.delegation_active(d)},
-    }, status=status)
+    return render(
+        request,
+        "handling/pages/delegations.html",
+        {
+            "form": form,
+            "now": timezone.now(),
+            **rows,
+            "active": {
+                d.pk for d in rows["mine"] + rows["for_others"] if selectors.delegation_active(d)
+            },
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -219,15 +285,15 @@ def delegation_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def compliance(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
-    form = ComplianceForm(request.GET or {"start": today.replace(day=1), "end": today,
-                                          "hours": 24})
+    form = ComplianceForm(request.GET or {"start": today.replace(day=1), "end": today, "hours": 24})
     rows: list[Any] = []
     status = 200
     if form.is_valid():
         d = form.cleaned_data
         try:
-            rows = services.compliance_report(viewer=request.user, start=d["start"],
-                                              end=d["end"], hours=d["hours"])
+            rows = services.compliance_report(
+                viewer=request.user, start=d["start"], end=d["end"], hours=d["hours"]
+            )
         except DomainError as exc:
             if exc.status in (403, 404):
                 raise
@@ -235,13 +301,19 @@ def compliance(request: AuthedRequest) -> HttpResponse:
             status = 400
         else:
             if request.GET.get("format") == "xlsx":
-                body = services.compliance_xlsx(rows, start=d["start"], end=d["end"],
-                                                hours=d["hours"])
+                body = services.compliance_xlsx(
+                    rows, start=d["start"], end=d["end"], hours=d["hours"]
+                )
                 resp = HttpResponse(body, content_type=XLSX)
                 resp["Content-Disposition"] = (
-                    f'attachment; filename="compliance-{d["start"]:%Y%m%d}-{d["end"]:%Y%m%d}.xlsx"')
+                    f'attachment; filename="compliance-{d["start"]:%Y%m%d}-{d["end"]:%Y%m%d}.xlsx"'
+                )
                 return resp
     else:
         status = 400
-    return render(request, "handling/pages/compliance.html",
-                  {"form": form, "rows": rows, "query": request.GET.urlencode()}, status=status)
+    return render(
+        request,
+        "handling/pages/compliance.html",
+        {"form": form, "rows": rows, "query": request.GET.urlencode()},
+        status=status,
+    )

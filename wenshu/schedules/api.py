@@ -96,11 +96,13 @@ def items(request: HttpRequest, q: Query[RangeQuery]) -> list[selectors.Item]:
 
 
 @router.post("/events", response={201: EventOut}, summary="新建日程（leader_id：领导日程）")
-def event_create(request: HttpRequest, payload: EventIn, leader_id: int | None = None
-                 ) -> Status:
+def event_create(request: HttpRequest, payload: EventIn, leader_id: int | None = None) -> Status:
     me = _me(request)
-    leader = (selectors.leader_for_viewer(viewer=me, leader_id=leader_id)
-              if leader_id is not None else None)
+    leader = (
+        selectors.leader_for_viewer(viewer=me, leader_id=leader_id)
+        if leader_id is not None
+        else None
+    )
     event = services.event_create(actor=me, data=payload.to_input(), leader=leader)
     return Status(201, _out(me, event))
 

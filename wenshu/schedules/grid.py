@@ -62,14 +62,18 @@ def fill(days: list[Day], items: list[Item]) -> list[Day]:
 
 def week_days(anchor: date, today: date) -> list[Day]:
     monday = anchor - timedelta(days=anchor.weekday())
-    return [Day(day=monday + timedelta(days=n), today=monday + timedelta(days=n) == today)
-            for n in range(7)]
+    return [
+        Day(day=monday + timedelta(days=n), today=monday + timedelta(days=n) == today)
+        for n in range(7)
+    ]
 
 
 def month_weeks(first: date, today: date) -> list[list[Day]]:
     weeks = pycal.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-    return [[Day(day=d, today=d == today, in_month=d.month == first.month) for d in week]
-            for week in weeks]
+    return [
+        [Day(day=d, today=d == today, in_month=d.month == first.month) for d in week]
+        for week in weeks
+    ]
 
 
 def shift_month(first: date, months: int) -> date:

@@ -19,10 +19,12 @@ class Event(models.Model):
         PERSONAL = "personal", "个人日程"  # seen only by its owner
         LEADER = "leader", "领导日程"  # seen by the leader, the keepers and the named viewers
 
-    calendar = models.CharField("日程类别", max_length=10, choices=Calendar.choices,
-                                default=Calendar.PERSONAL)
-    owner = models.ForeignKey("accounts.User", verbose_name="日程所属人", on_delete=models.CASCADE,
-                              related_name="+")
+    calendar = models.CharField(
+        "日程类别", max_length=10, choices=Calendar.choices, default=Calendar.PERSONAL
+    )
+    owner = models.ForeignKey(
+        "accounts.User", verbose_name="日程所属人", on_delete=models.CASCADE, related_name="+"
+    )
     title = models.CharField("标题", max_length=200)
     start_at = models.DateTimeField("开始时间")
     end_at = models.DateTimeField("结束时间")
@@ -32,17 +34,24 @@ class Event(models.Model):
     remind_minutes = models.PositiveIntegerField("提前提醒（分钟）", null=True, blank=True)
     private = models.BooleanField("不公开", default=False)  # leader schedule: keepers only
     reminded_at = models.DateTimeField(null=True, blank=True)  # claimed by the reminder sweep
-    created_by = models.ForeignKey("accounts.User", verbose_name="录入人", on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        "accounts.User", verbose_name="录入人", on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ("start_at", "id")
-        indexes = (models.Index(fields=["owner", "start_at"]),
-                   models.Index(fields=["reminded_at", "start_at"]))
-        constraints = (models.CheckConstraint(condition=Q(end_at__gte=models.F("start_at")),
-                                              name="schedules_event_end_after_start"),)
+        indexes = (
+            models.Index(fields=["owner", "start_at"]),
+            models.Index(fields=["reminded_at", "start_at"]),
+        )
+        constraints = (
+            models.CheckConstraint(
+                condition=Q(end_at__gte=models.F("start_at")),
+                name="schedules_event_end_after_start",
+            ),
+        )
 
     def __str__(self) -> str:
         return self.title
@@ -56,8 +65,9 @@ class ScheduleKeeper(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = (models.UniqueConstraint(fields=["leader", "person"],
-                                               name="schedules_keeper_once"),)
+        constraints = (
+            models.UniqueConstraint(fields=["leader", "person"], name="schedules_keeper_once"),
+        )
 
     def __str__(self) -> str:
         return f"{self.person_id} keeps {self.leader_id}"
@@ -67,22 +77,33 @@ class ScheduleViewer(models.Model):
     """A person, or every person of a unit, who may see a leader's schedule."""
 
     leader = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
-    person = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="+")
-    unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="+")
+    person = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "org.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = (
             models.CheckConstraint(
-                condition=(Q(person__isnull=False, unit__isnull=True)
-                           | Q(person__isnull=True, unit__isnull=False)),
-                name="schedules_viewer_person_xor_unit"),
-            models.UniqueConstraint(fields=["leader", "person"], condition=Q(person__isnull=False),
-                                    name="schedules_viewer_person_once"),
-            models.UniqueConstraint(fields=["leader", "unit"], condition=Q(unit__isnull=False),
-                                    name="schedules_viewer_unit_once"),
+                condition=(
+                    Q(person__isnull=False, unit__isnull=True)
+                    | Q(person__isnull=True, unit__isnull=False)
+                ),
+                name="schedules_viewer_person_xor_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["leader", "person"],
+                condition=Q(person__isnull=False),
+                name="schedules_viewer_person_once",
+            ),
+            models.UniqueConstraint(
+                fields=["leader", "unit"],
+                condition=Q(unit__isnull=False),
+                name="schedules_viewer_unit_once",
+            ),
         )
 
     def __str__(self) -> str:
@@ -100,9 +121,13 @@ class FeedLink(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = (models.UniqueConstraint(fields=["person"],
-                                               condition=Q(revoked_at__isnull=True),
-                                               name="schedules_one_live_feed"),)
+        constraints = (
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(revoked_at__isnull=True),
+                name="schedules_one_live_feed",
+            ),
+        )
 
     def __str__(self) -> str:
         return f"feed of {self.person_id}"

@@ -21,8 +21,7 @@ NOT_FOUND = "找不到该日程，或您无权查看。"
 
 
 def _active(viewer: Any) -> bool:
-    return bool(getattr(viewer, "is_authenticated", False)
-                and viewer.status == User.Status.ACTIVE)
+    return bool(getattr(viewer, "is_authenticated", False) and viewer.status == User.Status.ACTIVE)
 
 
 def is_leader(person: Any) -> bool:
@@ -33,8 +32,10 @@ def may_keep(viewer: Any, leader: Any) -> bool:
     """The leader and the people they named keep (add, change, delete) the schedule."""
     if not (_active(viewer) and is_leader(leader)):
         return False
-    return viewer.pk == leader.pk or ScheduleKeeper.objects.filter(
-        leader_id=leader.pk, person_id=viewer.pk).exists()
+    return (
+        viewer.pk == leader.pk
+        or ScheduleKeeper.objects.filter(leader_id=leader.pk, person_id=viewer.pk).exists()
+    )
 
 
 def _viewer_rows(viewer: Any) -> QuerySet[ScheduleViewer]:
@@ -44,8 +45,11 @@ def _viewer_rows(viewer: Any) -> QuerySet[ScheduleViewer]:
 def may_see(viewer: Any, leader: Any) -> bool:
     if may_keep(viewer, leader):
         return True
-    return (_active(viewer) and is_leader(leader)
-            and _viewer_rows(viewer).filter(leader_id=leader.pk).exists())
+    return (
+        _active(viewer)
+        and is_leader(leader)
+        and _viewer_rows(viewer).filter(leader_id=leader.pk).exists()
+    )
 
 
 def leader_for_viewer(*, viewer: Any, leader_id: int) -> User:
@@ -120,23 +124,45 @@ class Item:
 
 def _event_item(event: Event) -> Item:
     leader = event.calendar == Event.Calendar.LEADER
-    return Item(kind=event.calendar, pk=event.pk, title=event.title, start=event.start_at,
-                end=event.end_at, all_day=event.all_day, place=event.place,
-                link=reverse("schedules:event", args=[event.pk]),
-                label=f"{event.owner.real_name}日程" if leader else "个人",
-                uid=f"event-{event.pk}@wenshu", note=event.note, updated_at=event.updated_at)
+    return Item(
+        kind=event.calendar,
+        pk=event.pk,
+        title=event.title,
+        start=event.start_at,
+        end=event.end_at,
+        all_day=event.all_day,
+        place=event.place,
+        link=reverse("schedules:event", args=[event.pk]),
+        label=f"{event.owner.real_name}日程" if leader else "个人",
+        uid=f"event-{event.pk}@wenshu",
+        note=event.note,
+        updated_at=event.updated_at,
+    )
 
 
 def _meeting_items(viewer: Any, start: datetime, end: datetime) -> list[Item]:
-    return [Item(kind="meeting", pk=m.pk, title=m.title, start=m.start_at, end=m.end_at,
-                 all_day=False, place=m.place, link=reverse("meetings:detail", args=[m.pk]),
-                 label="会议", uid=f"meeting-{m.pk}@wenshu", updated_at=m.created_at)
-            for m in meetings_for_person(viewer=viewer, start=start, end=end)]
+    return [
+        Item(
+            kind="meeting",
+            pk=m.pk,
+            title=m.title,
+            start=m.start_at,
+            end=m.end_at,
+            all_day=False,
+            place=m.place,
+            link=reverse("meetings:detail", args=[m.pk]),
+            label="会议",
+            uid=f"meeting-{m.pk}@wenshu",
+            updated_at=m.created_at,
+        )
+        for m in meetings_for_person(viewer=viewer, start=start, end=end)
+    ]
 
 
 def _overlapping(events: QuerySet[Event], start: datetime, end: datetime) -> QuerySet[Event]:
     return events.filter(start_at__lt=end, end_at__gt=start) | events.filter(
-        start_at__gte=start, start_at__lt=end)  # zero-length events at `start` count too
+        start_at__gte=start, start_at__lt=end
+    )  # zero-length events at `start` count too
 
 
 def items_for_person(*, viewer: Any, start: datetime, end: datetime) -> list[Item]:
@@ -173,8 +199,11 @@ def keeper_candidates(*, viewer: Any) -> QuerySet[User]:
     """A leader names keepers from their own unit."""
     if not is_leader(viewer):
         return User.objects.none()
-    return (User.objects.filter(unit_id=viewer.unit_id, status=User.Status.ACTIVE)
-            .exclude(pk=viewer.pk).order_by("real_name", "id"))
+    return (
+        User.objects.filter(unit_id=viewer.unit_id, status=User.Status.ACTIVE)
+        .exclude(pk=viewer.pk)
+        .order_by("real_name", "id")
+    )
 
 
 def live_feed(*, viewer: Any) -> FeedLink | None:
@@ -185,8 +214,11 @@ def live_feed(*, viewer: Any) -> FeedLink | None:
 
 def feed_by_token(*, token: str) -> FeedLink:
     """The live link for a token, else NotFound (revoked, regenerated, unknown or inactive)."""
-    link = (FeedLink.objects.select_related("person")
-            .filter(digest=sm3_hex(token.encode()), revoked_at__isnull=True).first())
+    link = (
+        FeedLink.objects.select_related("person")
+        .filter(digest=sm3_hex(token.encode()), revoked_at__isnull=True)
+        .first()
+    )
     if link is None or not _active(link.person):
         raise NotFound("该订阅链接不存在或已失效。")
     return link

@@ -62,14 +62,26 @@ def _clean(data: EventInput) -> EventInput:
         raise DomainError("提前提醒时间应在0到10080分钟（7天）之间。")
     if len(data.place) > 200:
         raise DomainError("地点不超过200字。")
-    return EventInput(title=title, start_at=start, end_at=end, all_day=data.all_day,
-                      place=data.place.strip(), note=data.note.strip(),
-                      remind_minutes=data.remind_minutes, private=data.private)
+    return EventInput(
+        title=title,
+        start_at=start,
+        end_at=end,
+        all_day=data.all_day,
+        place=data.place.strip(),
+        note=data.note.strip(),
+        remind_minutes=data.remind_minutes,
+        private=data.private,
+    )
 
 
 def _details(event: Event) -> dict[str, Any]:
-    return {"title": event.title, "calendar": event.calendar, "owner": event.owner_id,
-            "start_at": event.start_at.isoformat(), "end_at": event.end_at.isoformat()}
+    return {
+        "title": event.title,
+        "calendar": event.calendar,
+        "owner": event.owner_id,
+        "start_at": event.start_at.isoformat(),
+        "end_at": event.end_at.isoformat(),
+    }
 
 
 def _on_behalf(actor: User, event: Event) -> User | None:
@@ -86,11 +98,17 @@ def event_create(*, actor: User, data: EventInput, leader: User | None = None) -
     clean = _clean(data)
     calendar = Event.Calendar.LEADER if leader is not None else Event.Calendar.PERSONAL
     with transaction.atomic():
-        event = Event.objects.create(calendar=calendar, owner=leader or actor, created_by=actor,
-                                     **clean.__dict__)
-        audit_record(actor=actor, action="schedules.event_create", target=event,
-                     unit=actor.unit, details=_details(event),
-                     on_behalf_of=_on_behalf(actor, event))
+        event = Event.objects.create(
+            calendar=calendar, owner=leader or actor, created_by=actor, **clean.__dict__
+        )
+        audit_record(
+            actor=actor,
+            action="schedules.event_create",
+            target=event,
+            unit=actor.unit,
+            details=_details(event),
+            on_behalf_of=_on_behalf(actor, event),
+        )
     return event
 
 
@@ -106,17 +124,21 @@ def event_update(*, actor: User, event: Event, data: EventInput) -> Event:
     clean = _clean(data)
     with transaction.atomic():
         locked = Event.objects.select_for_update().get(pk=event.pk)
-        moved = (locked.start_at != clean.start_at
-                 or locked.remind_minutes != clean.remind_minutes)
+        moved = locked.start_at != clean.start_at or locked.remind_minutes != clean.remind_minutes
         for name, value in clean.__dict__.items():
             setattr(locked, name, value)
         locked.updated_at = timezone.now()
         if moved:
             locked.reminded_at = None
         locked.save()
-        audit_record(actor=actor, action="schedules.event_update", target=locked,
-                     unit=actor.unit, details=_details(locked),
-                     on_behalf_of=_on_behalf(actor, locked))
+        audit_record(
+            actor=actor,
+            action="schedules.event_update",
+            target=locked,
+            unit=actor.unit,
+            details=_details(locked),
+            on_behalf_of=_on_behalf(actor, locked),
+        )
     return locked
 
 
@@ -127,8 +149,13 @@ def event_delete(*, actor: User, event: Event) -> None:
         deleted, _ = Event.objects.filter(pk=event.pk).delete()
         if not deleted:
             raise Conflict("该日程已被删除。")
-        audit_record(actor=actor, action="schedules.event_delete", unit=actor.unit,
-                     details={**details, "id": event.pk}, on_behalf_of=_on_behalf(actor, event))
+        audit_record(
+            actor=actor,
+            action="schedules.event_delete",
+            unit=actor.unit,
+            details={**details, "id": event.pk},
+            on_behalf_of=_on_behalf(actor, event),
+        )
 
 
 # --- who keeps and who sees a leader's schedule --------------------------------------------
@@ -149,8 +176,13 @@ def keeper_add(*, actor: User, person: User) -> ScheduleKeeper:
     try:
         with transaction.atomic():
             keeper = ScheduleKeeper.objects.create(leader=actor, person=person)
-            audit_record(actor=actor, action="schedules.keeper_add", target=person,
-                         unit=actor.unit, details={"person": person.pk})
+            audit_record(
+                actor=actor,
+                action="schedules.keeper_add",
+                target=person,
+                unit=actor.unit,
+                details={"person": person.pk},
+            )
     except IntegrityError:
         raise Conflict(f"{person.real_name}已是您日程的维护人。") from None
     return keeper
@@ -163,12 +195,17 @@ def keeper_remove(*, actor: User, keeper_id: int) -> None:
         if keeper is None:
             raise NotFound("找不到该维护人。")
         keeper.delete()
-        audit_record(actor=actor, action="schedules.keeper_remove", unit=actor.unit,
-                     details={"person": keeper.person_id})
+        audit_record(
+            actor=actor,
+            action="schedules.keeper_remove",
+            unit=actor.unit,
+            details={"person": keeper.person_id},
+        )
 
 
-def viewer_add(*, actor: User, person: User | None = None, unit: Unit | None = None
-               ) -> ScheduleViewer:
+def viewer_add(
+    *, actor: User, person: User | None = None, unit: Unit | None = None
+) -> ScheduleViewer:
     """The leader lets one person, or every person of a unit, see the schedule."""
     _require_leader(actor)
     if (person is None) == (unit is None):
@@ -180,9 +217,12 @@ def viewer_add(*, actor: User, person: User | None = None, unit: Unit | None = N
     try:
         with transaction.atomic():
             row = ScheduleViewer.objects.create(leader=actor, person=person, unit=unit)
-            audit_record(actor=actor, action="schedules.viewer_add", unit=actor.unit,
-                         details={"person": getattr(person, "pk", None),
-                                  "unit": getattr(unit, "pk", None)})
+            audit_record(
+                actor=actor,
+                action="schedules.viewer_add",
+                unit=actor.unit,
+                details={"person": getattr(person, "pk", None), "unit": getattr(unit, "pk", None)},
+            )
     except IntegrityError:
         raise Conflict("已经是您日程的查看人。") from None
     return row
@@ -195,8 +235,12 @@ def viewer_remove(*, actor: User, viewer_id: int) -> None:
         if row is None:
             raise NotFound("找不到该查看人。")
         row.delete()
-        audit_record(actor=actor, action="schedules.viewer_remove", unit=actor.unit,
-                     details={"person": row.person_id, "unit": row.unit_id})
+        audit_record(
+            actor=actor,
+            action="schedules.viewer_remove",
+            unit=actor.unit,
+            details={"person": row.person_id, "unit": row.unit_id},
+        )
 
 
 # --- the secret iCalendar link --------------------------------------------------------------
@@ -225,7 +269,8 @@ def feed_revoke(*, actor: User) -> int:
     """Revoke the live link (it answers 404 from now on); returns how many were revoked."""
     with transaction.atomic():
         revoked = FeedLink.objects.filter(person_id=actor.pk, revoked_at__isnull=True).update(
-            revoked_at=timezone.now())
+            revoked_at=timezone.now()
+        )
         if revoked:
             audit_record(actor=actor, action="schedules.feed_revoke", unit=actor.unit)
     return revoked
@@ -242,7 +287,8 @@ def feed_touch(*, link: FeedLink) -> None:
     """Note when a link was last used, at most once a minute (so a polling phone writes little)."""
     now = timezone.now()
     FeedLink.objects.filter(pk=link.pk).exclude(last_used_at__gt=now - timedelta(minutes=1)).update(
-        last_used_at=now)
+        last_used_at=now
+    )
 
 
 # --- reminders --------------------------------------------------------------------------------
@@ -250,21 +296,30 @@ def feed_touch(*, link: FeedLink) -> None:
 
 def _remind(event: Event, now: datetime) -> bool:
     with transaction.atomic():
-        claimed = Event.objects.filter(pk=event.pk, reminded_at__isnull=True,
-                                       start_at=event.start_at).update(reminded_at=now)
+        claimed = Event.objects.filter(
+            pk=event.pk, reminded_at__isnull=True, start_at=event.start_at
+        ).update(reminded_at=now)
         if not claimed:
             return False
         recipients = [event.owner]
         if event.calendar == Event.Calendar.LEADER:
-            recipients += [k.person for k in ScheduleKeeper.objects.filter(
-                leader_id=event.owner_id).select_related("person")]
+            recipients += [
+                k.person
+                for k in ScheduleKeeper.objects.filter(leader_id=event.owner_id).select_related(
+                    "person"
+                )
+            ]
         start = timezone.localtime(event.start_at)
         when = f"{start:%m月%d日}全天" if event.all_day else f"{start:%m月%d日 %H:%M}"
         where = f"，地点：{event.place}" if event.place else ""
-        notify_send(recipients=recipients, title=f"日程提醒：{event.title}",
-                    body=f"{when}{where}。", link=reverse("schedules:event", args=[event.pk]),
-                    kind="schedules.reminder",
-                    dedupe_key=f"schedules:event:{event.pk}:{int(event.start_at.timestamp())}")
+        notify_send(
+            recipients=recipients,
+            title=f"日程提醒：{event.title}",
+            body=f"{when}{where}。",
+            link=reverse("schedules:event", args=[event.pk]),
+            kind="schedules.reminder",
+            dedupe_key=f"schedules:event:{event.pk}:{int(event.start_at.timestamp())}",
+        )
     return True
 
 
@@ -272,10 +327,12 @@ def reminders_send_due(*, now: datetime | None = None) -> int:
     """Remind every event whose reminder time has come and which has not yet ended; each
     event (at a given start time) is reminded once, however often or in parallel this runs."""
     now = now or timezone.now()
-    due = (Event.objects.filter(reminded_at__isnull=True, remind_minutes__isnull=False,
-                                end_at__gte=now, start_at__lte=now + timedelta(
-                                    minutes=MAX_REMIND_MINUTES))
-           .select_related("owner"))
+    due = Event.objects.filter(
+        reminded_at__isnull=True,
+        remind_minutes__isnull=False,
+        end_at__gte=now,
+        start_at__lte=now + timedelta(minutes=MAX_REMIND_MINUTES),
+    ).select_related("owner")
     sent = 0
     for event in due:
         if event.start_at - timedelta(minutes=event.remind_minutes or 0) <= now:

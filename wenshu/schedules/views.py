@@ -22,6 +22,7 @@ from wenshu.schedules.forms import EventForm, KeeperForm, ViewerForm
 from wenshu.schedules.models import Event
 
 if TYPE_CHECKING:
+
     class AuthedRequest(HttpRequest):
         user: User
 else:
@@ -34,15 +35,20 @@ def _scope(request: AuthedRequest, leader_id: int | None) -> tuple[User | None, 
     if leader_id is None:
         return None, lambda s, e: selectors.items_for_person(viewer=viewer, start=s, end=e)
     leader = selectors.leader_for_viewer(viewer=viewer, leader_id=leader_id)
-    return leader, lambda s, e: selectors.items_for_leader(viewer=viewer, leader=leader,
-                                                           start=s, end=e)
+    return leader, lambda s, e: selectors.items_for_leader(
+        viewer=viewer, leader=leader, start=s, end=e
+    )
 
 
 def _context(request: AuthedRequest, leader: User | None, **extra: Any) -> dict[str, Any]:
     may_keep = leader is None or selectors.may_keep(request.user, leader)
-    return {"leader": leader, "may_keep": may_keep,
-            "leaders": selectors.leaders_for_viewer(viewer=request.user),
-            "weekdays": grid.WEEKDAYS, **extra}
+    return {
+        "leader": leader,
+        "may_keep": may_keep,
+        "leaders": selectors.leaders_for_viewer(viewer=request.user),
+        "weekdays": grid.WEEKDAYS,
+        **extra,
+    }
 
 
 @login_required
@@ -59,9 +65,18 @@ def week(request: AuthedRequest, leader_id: int | None = None) -> HttpResponse:
     days = grid.week_days(grid.parse_day(request.GET.get("d"), today), today)
     start, end = grid.bounds(days[0].day, days[-1].day)
     grid.fill(days, items_in(start, end))
-    return render(request, "schedules/pages/week.html", _context(
-        request, leader, days=days, prev=days[0].day - timedelta(days=7),
-        next=days[0].day + timedelta(days=7), today=today))
+    return render(
+        request,
+        "schedules/pages/week.html",
+        _context(
+            request,
+            leader,
+            days=days,
+            prev=days[0].day - timedelta(days=7),
+            next=days[0].day + timedelta(days=7),
+            today=today,
+        ),
+    )
 
 
 @login_required
@@ -73,15 +88,35 @@ def month(request: AuthedRequest, leader_id: int | None = None) -> HttpResponse:
     weeks = grid.month_weeks(first, today)
     start, end = grid.bounds(weeks[0][0].day, weeks[-1][-1].day)
     grid.fill([d for w in weeks for d in w], items_in(start, end))
-    return render(request, "schedules/pages/month.html", _context(
-        request, leader, weeks=weeks, first=first, prev=grid.shift_month(first, -1),
-        next=grid.shift_month(first, 1), today=today))
+    return render(
+        request,
+        "schedules/pages/month.html",
+        _context(
+            request,
+            leader,
+            weeks=weeks,
+            first=first,
+            prev=grid.shift_month(first, -1),
+            next=grid.shift_month(first, 1),
+            today=today,
+        ),
+    )
 
 
-def _event_page(request: AuthedRequest, form: EventForm, *, leader: User | None,
-                event: Event | None = None, status: int = 200) -> HttpResponse:
-    return render(request, "schedules/pages/event_form.html",
-                  {"form": form, "leader": leader, "event": event}, status=status)
+def _event_page(
+    request: AuthedRequest,
+    form: EventForm,
+    *,
+    leader: User | None,
+    event: Event | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "schedules/pages/event_form.html",
+        {"form": form, "leader": leader, "event": event},
+        status=status,
+    )
 
 
 def _back(event: Event) -> HttpResponse:
@@ -94,8 +129,11 @@ def _back(event: Event) -> HttpResponse:
 @login_required
 def event_new(request: AuthedRequest) -> HttpResponse:
     raw = request.GET.get("leader", "")
-    leader = (selectors.leader_for_viewer(viewer=request.user, leader_id=int(raw))
-              if raw.isdigit() else None)
+    leader = (
+        selectors.leader_for_viewer(viewer=request.user, leader_id=int(raw))
+        if raw.isdigit()
+        else None
+    )
     if request.method != "POST":
         return _event_page(request, EventForm(), leader=leader)
     form = EventForm(request.POST)
@@ -114,16 +152,26 @@ def event_new(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def event_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     event = selectors.event_for_viewer(viewer=request.user, event_id=pk)
-    return render(request, "schedules/pages/event.html", {
-        "event": event, "may_edit": selectors.may_edit(request.user, event)})
+    return render(
+        request,
+        "schedules/pages/event.html",
+        {"event": event, "may_edit": selectors.may_edit(request.user, event)},
+    )
 
 
 def _initial(event: Event) -> dict[str, Any]:
-    return {"title": event.title, "start_at": timezone.localtime(event.start_at),
-            "end_at": timezone.localtime(event.end_at - timedelta(days=1) if event.all_day
-                                         else event.end_at),
-            "all_day": event.all_day, "place": event.place, "note": event.note,
-            "remind_minutes": event.remind_minutes, "private": event.private}
+    return {
+        "title": event.title,
+        "start_at": timezone.localtime(event.start_at),
+        "end_at": timezone.localtime(
+            event.end_at - timedelta(days=1) if event.all_day else event.end_at
+        ),
+        "all_day": event.all_day,
+        "place": event.place,
+        "note": event.note,
+        "remind_minutes": event.remind_minutes,
+        "private": event.private,
+    }
 
 
 @login_required
@@ -160,11 +208,13 @@ def _sharing_forms(request: AuthedRequest, data: Any = None, which: str = "") ->
     viewer = request.user
     people = selectors.keeper_candidates(viewer=viewer)
     return {
-        "keeper_form": KeeperForm(data if which == "keeper" else None, people=people,
-                                  prefix="k"),
-        "viewer_form": ViewerForm(data if which == "viewer" else None,
-                                  people=invitable_people(viewer=viewer),
-                                  units=invitable_units(viewer=viewer), prefix="v"),
+        "keeper_form": KeeperForm(data if which == "keeper" else None, people=people, prefix="k"),
+        "viewer_form": ViewerForm(
+            data if which == "viewer" else None,
+            people=invitable_people(viewer=viewer),
+            units=invitable_units(viewer=viewer),
+            prefix="v",
+        ),
         "keepers": selectors.keepers_of(viewer=viewer, leader=viewer),
         "viewers": selectors.viewers_of(viewer=viewer, leader=viewer),
     }
@@ -201,8 +251,7 @@ def sharing(request: AuthedRequest) -> HttpResponse:
         except DomainError as exc:
             target = forms["keeper_form"] if action == "keeper" else forms["viewer_form"]
             target.add_error(None, exc.message)
-    return render(request, "schedules/pages/sharing.html", forms,
-                  status=400 if action else 200)
+    return render(request, "schedules/pages/sharing.html", forms, status=400 if action else 200)
 
 
 # --- the subscription link --------------------------------------------------------------------
@@ -221,10 +270,12 @@ def feed(request: AuthedRequest) -> HttpResponse:
             services.feed_revoke(actor=request.user)
             messages.success(request, "订阅链接已停用，已订阅的手机日历将不再更新。")
             return redirect("schedules:feed")
-    url = (request.build_absolute_uri(reverse("schedules:ical", args=[token]))
-           if token else None)
-    return render(request, "schedules/pages/feed.html",
-                  {"link": selectors.live_feed(viewer=request.user), "url": url})
+    url = request.build_absolute_uri(reverse("schedules:ical", args=[token])) if token else None
+    return render(
+        request,
+        "schedules/pages/feed.html",
+        {"link": selectors.live_feed(viewer=request.user), "url": url},
+    )
 
 
 @require_GET
@@ -234,8 +285,11 @@ def ical_feed(request: HttpRequest, token: str) -> HttpResponse:
     person = link.person
     start, end = ical.feed_window(timezone.now())
     items = selectors.items_for_person(viewer=person, start=start, end=end)
-    body = ical.calendar_bytes(items, name=f"{person.real_name}的日程",
-                               base_url=request.build_absolute_uri("/").rstrip("/"))
+    body = ical.calendar_bytes(
+        items,
+        name=f"{person.real_name}的日程",
+        base_url=request.build_absolute_uri("/").rstrip("/"),
+    )
     services.feed_touch(link=link)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"

@@ -44,11 +44,28 @@ class SearchOut(Schema):
 
 @router.get("", response=SearchOut, summary="全文检索")
 def search(request: HttpRequest, params: Query[SearchParams]) -> SearchOut:
-    page = selectors.search(viewer=request.user, q=params.q, kind=params.kind,
-                            unit_id=params.unit, date_from=params.date_from,
-                            date_to=params.date_to, page=params.page)
-    hits = [HitOut(kind=h.kind, kind_label=h.kind_label, object_id=h.object_id,
-                   title_html=str(h.title), snippet_html=str(h.snippet), url=h.url,
-                   unit_name=h.unit_name, date=h.date) for h in page.hits]
-    return SearchOut(q=page.q, words=page.words, total=page.total, page=page.page,
-                     pages=page.pages, results=hits)
+    page = selectors.search(
+        viewer=request.user,
+        q=params.q,
+        kind=params.kind,
+        unit_id=params.unit,
+        date_from=params.date_from,
+        date_to=params.date_to,
+        page=params.page,
+    )
+    hits = [
+        HitOut(
+            kind=h.kind,
+            kind_label=h.kind_label,
+            object_id=h.object_id,
+            title_html=str(h.title),
+            snippet_html=str(h.snippet),
+            url=h.url,
+            unit_name=h.unit_name,
+            date=h.date,
+        )
+        for h in page.hits
+    ]
+    return SearchOut(
+        q=page.q, words=page.words, total=page.total, page=page.page, pages=page.pages, results=hits
+    )

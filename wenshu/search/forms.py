@@ -12,15 +12,22 @@ from wenshu.search.segment import MAX_QUERY_CHARS
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label="关键词", required=False, max_length=MAX_QUERY_CHARS,
-                        widget=forms.TextInput(attrs={"type": "search", "autofocus": True}))
+    q = forms.CharField(
+        label="关键词",
+        required=False,
+        max_length=MAX_QUERY_CHARS,
+        widget=forms.TextInput(attrs={"type": "search", "autofocus": True}),
+    )
     kind = forms.ChoiceField(label="类别", required=False)
-    unit = forms.ModelChoiceField(label="单位", required=False, queryset=Unit.objects.none(),
-                                  empty_label="全部单位")
-    date_from = forms.DateField(label="起始日期", required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="截止日期", required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
+    unit = forms.ModelChoiceField(
+        label="单位", required=False, queryset=Unit.objects.none(), empty_label="全部单位"
+    )
+    date_from = forms.DateField(
+        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

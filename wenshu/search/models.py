@@ -20,10 +20,17 @@ STORED_TEXT_CHARS = 20_000
 class SearchEntry(models.Model):
     kind = models.CharField("类别", max_length=20)
     object_id = models.BigIntegerField()
-    unit = models.ForeignKey("org.Unit", verbose_name="所属单位", null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+")
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name="所属单位",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     date = models.DateTimeField("日期")
     title = models.CharField("标题", max_length=300)
     text = models.TextField("正文摘录", blank=True)

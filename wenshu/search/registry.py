@@ -45,12 +45,23 @@ class Source:
 _sources: dict[str, Source] = {}
 
 
-def register_source(kind: str, fn_items_since: ItemsSince, fn_visible_filter: VisibleIds, *,
-                    label: str = "", url_for: UrlFor | None = None) -> None:
+def register_source(
+    kind: str,
+    fn_items_since: ItemsSince,
+    fn_visible_filter: VisibleIds,
+    *,
+    label: str = "",
+    url_for: UrlFor | None = None,
+) -> None:
     """Register (or replace) the source of `kind`. `fn_visible_filter(viewer)` returns a
     queryset of the object ids (one column) the viewer may see."""
-    _sources[kind] = Source(kind, label or kind, fn_items_since, fn_visible_filter,
-                            url_for or (lambda viewer, entry: ""))
+    _sources[kind] = Source(
+        kind,
+        label or kind,
+        fn_items_since,
+        fn_visible_filter,
+        url_for or (lambda viewer, entry: ""),
+    )
 
 
 def unregister_source(kind: str) -> None:

@@ -11,6 +11,7 @@ import logging
 import re
 import threading
 from collections.abc import Iterable
+from typing import Any
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -22,7 +23,7 @@ _lock = threading.Lock()
 _ready = False
 
 
-def _jieba():  # type: ignore[no-untyped-def]
+def _jieba() -> Any:
     global _ready
     import jieba
 
@@ -67,7 +68,7 @@ def highlight(text: str, words: Iterable[str]) -> SafeString:
     out: list[str] = []
     last = 0
     for m in pattern.finditer(text):
-        out.append(escape(text[last:m.start()]))
+        out.append(escape(text[last : m.start()]))
         out.append(f"<mark>{escape(m.group(0))}</mark>")
         last = m.end()
     out.append(escape(text[last:]))
@@ -81,7 +82,7 @@ def snippet(text: str, words: Iterable[str], width: int = 120) -> SafeString:
     pattern = _pattern(words)
     first = pattern.search(flat) if pattern else None
     start = max(0, (first.start() if first else 0) - width // 3)
-    piece = flat[start:start + width]
+    piece = flat[start : start + width]
     prefix = "…" if start > 0 else ""
     suffix = "…" if start + width < len(flat) else ""
     return mark_safe(prefix + highlight(piece, words) + suffix)  # noqa: S308

@@ -57,8 +57,11 @@ class SearchPage:
 
 
 def _may_search(viewer: Any) -> bool:
-    return bool(getattr(viewer, "is_authenticated", False) and viewer.is_active
-                and getattr(viewer, "unit_id", None))
+    return bool(
+        getattr(viewer, "is_authenticated", False)
+        and viewer.is_active
+        and getattr(viewer, "unit_id", None)
+    )
 
 
 def visible_entries(*, viewer: Any, kind: str = "") -> QuerySet[SearchEntry]:
@@ -75,8 +78,9 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _filtered(qs: QuerySet[SearchEntry], *, unit_id: int | None, date_from: date | None,
-              date_to: date | None) -> QuerySet[SearchEntry]:
+def _filtered(
+    qs: QuerySet[SearchEntry], *, unit_id: int | None, date_from: date | None, date_to: date | None
+) -> QuerySet[SearchEntry]:
     if date_from and date_to and date_from > date_to:
         raise DomainError("起始日期不能晚于截止日期。")
     if unit_id:
@@ -90,15 +94,29 @@ def _filtered(qs: QuerySet[SearchEntry], *, unit_id: int | None, date_from: date
 
 def _hit(viewer: Any, entry: SearchEntry, words: list[str]) -> Hit:
     src = source(entry.kind)
-    return Hit(kind=entry.kind, kind_label=src.label if src else entry.kind,
-               object_id=entry.object_id, title=highlight(entry.title, words),
-               snippet=snippet(entry.text, words), url=src.url_for(viewer, entry) if src else "",
-               unit_name=entry.unit.short_name if entry.unit else "", date=entry.date)
+    return Hit(
+        kind=entry.kind,
+        kind_label=src.label if src else entry.kind,
+        object_id=entry.object_id,
+        title=highlight(entry.title, words),
+        snippet=snippet(entry.text, words),
+        url=src.url_for(viewer, entry) if src else "",
+        unit_name=entry.unit.short_name if entry.unit else "",
+        date=entry.date,
+    )
 
 
-def search(*, viewer: Any, q: str, kind: str = "", unit_id: int | None = None,
-           date_from: date | None = None, date_to: date | None = None, page: int = 1,
-           page_size: int = PAGE_SIZE) -> SearchPage:
+def search(
+    *,
+    viewer: Any,
+    q: str,
+    kind: str = "",
+    unit_id: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+) -> SearchPage:
     """One page of what the viewer may see matching every word of `q`."""
     words = query_words(q)
     result = SearchPage(q=q, words=words, page=max(1, min(page, MAX_PAGE)))
@@ -106,12 +124,16 @@ def search(*, viewer: Any, q: str, kind: str = "", unit_id: int | None = None,
         raise DomainError("没有这种检索类别。")
     if not words:
         return result
-    qs = _filtered(visible_entries(viewer=viewer, kind=kind), unit_id=unit_id,
-                   date_from=date_from, date_to=date_to)
+    qs = _filtered(
+        visible_entries(viewer=viewer, kind=kind),
+        unit_id=unit_id,
+        date_from=date_from,
+        date_to=date_to,
+    )
     qs = backend().matching(qs, words)
     result.total = qs.count()
     result.pages = (result.total + page_size - 1) // page_size
     start = (result.page - 1) * page_size
-    rows = qs.select_related("unit").order_by("-date", "-id")[start:start + page_size]
+    rows = qs.select_related("unit").order_by("-date", "-id")[start : start + page_size]
     result.hits = [_hit(viewer, e, words) for e in rows]
     return result

@@ -35,9 +35,16 @@ def _batches(docs: Iterable[Doc]) -> Iterator[list[Doc]]:
 
 
 def _entry(doc: Doc, now: datetime) -> SearchEntry:
-    return SearchEntry(kind=doc.kind, object_id=doc.object_id, unit_id=doc.unit_id,
-                       owner_id=doc.owner_id, date=doc.date or now, title=(doc.title or "")[:300],
-                       text=(doc.text or "")[:STORED_TEXT_CHARS], indexed_at=now)
+    return SearchEntry(
+        kind=doc.kind,
+        object_id=doc.object_id,
+        unit_id=doc.unit_id,
+        owner_id=doc.owner_id,
+        date=doc.date or now,
+        title=(doc.title or "")[:300],
+        text=(doc.text or "")[:STORED_TEXT_CHARS],
+        indexed_at=now,
+    )
 
 
 def _upsert(batch: list[Doc]) -> None:
@@ -46,7 +53,8 @@ def _upsert(batch: list[Doc]) -> None:
     with transaction.atomic():
         kinds = {k for k, _ in new}
         old = SearchEntry.objects.select_for_update().filter(
-            kind__in=kinds, object_id__in=[o for _, o in new])
+            kind__in=kinds, object_id__in=[o for _, o in new]
+        )
         updates = []
         for entry in old:
             fresh = new.pop((entry.kind, entry.object_id), None)
@@ -56,8 +64,12 @@ def _upsert(batch: list[Doc]) -> None:
         SearchEntry.objects.bulk_update(updates, _FIELDS)
         created = SearchEntry.objects.bulk_create(list(new.values()))
         by_key = {(d.kind, d.object_id): d for d in batch}
-        backend().write([(e.pk, segment_for_index(_words_of(by_key[(e.kind, e.object_id)])))
-                         for e in [*updates, *created]])
+        backend().write(
+            [
+                (e.pk, segment_for_index(_words_of(by_key[(e.kind, e.object_id)])))
+                for e in [*updates, *created]
+            ]
+        )
 
 
 def _words_of(doc: Doc) -> str:

@@ -30,17 +30,26 @@ def _attachments_text(uploads: Iterable[Any]) -> str:
 
 # --- mail (wenshu.messaging): sent mail, seen by whoever still has a copy in a folder ---------
 
+
 def mail_items(since: datetime | None) -> Iterator[Doc]:
     from wenshu.messaging.models import Message
 
     qs = Message.objects.filter(status=Message.Status.SENT).prefetch_related(
-        "attachments__upload__stored_file")
+        "attachments__upload__stored_file"
+    )
     if since is not None:
         qs = qs.filter(sent_at__gte=since)
     for m in qs.order_by("pk").iterator(chunk_size=CHUNK):
         files = _attachments_text(a.upload for a in m.attachments.all())
-        yield Doc("mail", m.pk, m.subject or "（无主题）", _join(m.subject, m.body, files),
-                  m.sent_at, m.sender_unit_id, m.sender_id)
+        yield Doc(
+            "mail",
+            m.pk,
+            m.subject or "（无主题）",
+            _join(m.subject, m.body, files),
+            m.sent_at or m.created_at,
+            m.sender_unit_id,
+            m.sender_id,
+        )
 
 
 def mail_visible(viewer: Any) -> QuerySet[Any]:
@@ -51,17 +60,26 @@ def mail_visible(viewer: Any) -> QuerySet[Any]:
 
 # --- notices (wenshu.bulletins): published notices, as the readers' list shows them ---------
 
+
 def notice_items(since: datetime | None) -> Iterator[Doc]:
     from wenshu.bulletins.models import Notice
 
     qs = Notice.objects.filter(status=Notice.Status.PUBLISHED).prefetch_related(
-        "attachments__upload__stored_file")
+        "attachments__upload__stored_file"
+    )
     if since is not None:
         qs = qs.filter(Q(updated_at__gte=since) | Q(published_at__gte=since))
     for n in qs.order_by("pk").iterator(chunk_size=CHUNK):
         files = _attachments_text(a.upload for a in n.attachments.all())
-        yield Doc("notice", n.pk, n.title, _join(n.title, n.body, files),
-                  n.published_at or n.updated_at, n.unit_id, n.drafted_by_id)
+        yield Doc(
+            "notice",
+            n.pk,
+            n.title,
+            _join(n.title, n.body, files),
+            n.published_at or n.updated_at,
+            n.unit_id,
+            n.drafted_by_id,
+        )
 
 
 def notice_visible(viewer: Any) -> QuerySet[Any]:
@@ -72,12 +90,20 @@ def notice_visible(viewer: Any) -> QuerySet[Any]:
 
 # --- library (wenshu.library): live items with their current version's text -----------------
 
+
 def library_items(since: datetime | None) -> Iterator[Doc]:
     from wenshu.library.selectors import items_for_indexing
 
     for item in items_for_indexing(changed_since=since).iterator(chunk_size=CHUNK):
-        yield Doc("library", item.pk, item.title, item.search_text, item.updated_at,
-                  item.unit_id, item.owner_id)
+        yield Doc(
+            "library",
+            item.pk,
+            item.title,
+            item.search_text,
+            item.updated_at,
+            item.unit_id,
+            item.owner_id,
+        )
 
 
 def library_visible(viewer: Any) -> QuerySet[Any]:
@@ -88,10 +114,15 @@ def library_visible(viewer: Any) -> QuerySet[Any]:
 
 # --- official documents (wenshu.documents + wenshu.exchange) --------------------------------
 
+
 def _document_text(d: Any) -> str:
     body = _join(*(p.get("text", "") for p in (d.body or []) if isinstance(p, dict)))
-    files = _join(*(_join(a.title, a.upload and a.upload.name,
-                          a.upload and a.upload.stored_file.text) for a in d.attachments.all()))
+    files = _join(
+        *(
+            _join(a.title, a.upload and a.upload.name, a.upload and a.upload.stored_file.text)
+            for a in d.attachments.all()
+        )
+    )
     return _join(d.title, d.doc_number, d.main_recipients, body, d.note, d.cc, files)
 
 
@@ -99,7 +130,8 @@ def document_items(since: datetime | None) -> Iterator[Doc]:
     from wenshu.documents.models import Document
 
     qs = Document.objects.exclude(status=Document.Status.CANCELLED).prefetch_related(
-        "attachments__upload__stored_file")
+        "attachments__upload__stored_file"
+    )
     if since is not None:
         qs = qs.filter(updated_at__gte=since)
     for d in qs.order_by("pk").iterator(chunk_size=CHUNK):
@@ -134,17 +166,33 @@ def _document_url(viewer: Any, entry: Any) -> str:
 
 def register_all() -> None:
     if apps.is_installed("wenshu.documents"):
-        register_source("document", document_items, document_visible, label="公文",
-                        url_for=_document_url)
+        register_source(
+            "document", document_items, document_visible, label="公文", url_for=_document_url
+        )
     if apps.is_installed("wenshu.messaging"):
-        register_source("mail", mail_items, mail_visible, label="邮件",
-                        url_for=lambda v, e: reverse("messaging:open", args=[e.object_id]))
+        register_source(
+            "mail",
+            mail_items,
+            mail_visible,
+            label="邮件",
+            url_for=lambda v, e: reverse("messaging:open", args=[e.object_id]),
+        )
     if apps.is_installed("wenshu.bulletins"):
-        register_source("notice", notice_items, notice_visible, label="通知公告",
-                        url_for=lambda v, e: reverse("bulletins:notice", args=[e.object_id]))
+        register_source(
+            "notice",
+            notice_items,
+            notice_visible,
+            label="通知公告",
+            url_for=lambda v, e: reverse("bulletins:notice", args=[e.object_id]),
+        )
     if apps.is_installed("wenshu.library"):
-        register_source("library", library_items, library_visible, label="文档",
-                        url_for=lambda v, e: reverse("library:item", args=[e.object_id]))
+        register_source(
+            "library",
+            library_items,
+            library_visible,
+            label="文档",
+            url_for=lambda v, e: reverse("library:item", args=[e.object_id]),
+        )
 
 
 register_all()

@@ -148,16 +148,18 @@ def clean_input(data: DraftInput, actor: User, unit: Unit) -> dict[str, Any]:
         if body is not None:
             # Typed (or sent) text: the body is now the drafter's, not an uploaded file's.
             values.update(body_source=Document.BodySource.TYPED, body_original=None)
-    check_no_marking([
-        ("标题", values["title"]),
-        ("发文机关标志", values["issuer_mark"]),
-        ("主送机关", values["main_recipients"]),
-        ("正文", body_text.plain_text(body or [])),
-        ("发文机关署名", values["issuer_signature"]),
-        ("附注", values["note"]),
-        ("抄送机关", values["cc"]),
-        ("印发机关", values["printer"]),
-    ])
+    check_no_marking(
+        [
+            ("标题", values["title"]),
+            ("发文机关标志", values["issuer_mark"]),
+            ("主送机关", values["main_recipients"]),
+            ("正文", body_text.plain_text(body or [])),
+            ("发文机关署名", values["issuer_signature"]),
+            ("附注", values["note"]),
+            ("抄送机关", values["cc"]),
+            ("印发机关", values["printer"]),
+        ]
+    )
     values.update(
         doc_type=data.doc_type,
         series=data.series,

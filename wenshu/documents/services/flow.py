@@ -137,8 +137,12 @@ def document_submit(
         data = plan_data(actor, doc.unit, plan) if plan is not None else None
         if doc.process_id is None:
             doc.process = process_start(
-                actor=actor, key=PROCESS_KEY, unit=doc.unit, subject_type=SUBJECT_TYPE,
-                subject_id=doc.pk, data=data or plan_data(actor, doc.unit, FlowPlan()),
+                actor=actor,
+                key=PROCESS_KEY,
+                unit=doc.unit,
+                subject_type=SUBJECT_TYPE,
+                subject_id=doc.pk,
+                data=data or plan_data(actor, doc.unit, FlowPlan()),
                 title=doc.title,
             )
             doc.save(update_fields=["process", "updated_at"])
@@ -146,10 +150,16 @@ def document_submit(
         item = _open_item(doc, "draft", actor)
         if item is None:
             raise Conflict("该公文当前没有待送审的拟稿环节，请刷新页面。")
-        work_item_complete(actor=actor, item=item, opinion=opinion.strip() or "拟稿完成，请核稿。",
-                           data=data)
-        audit_record(actor=actor, action="documents.submitted", target=doc, unit=doc.unit,
-                     details={"process_id": doc.process_id, "item_id": item.pk})
+        work_item_complete(
+            actor=actor, item=item, opinion=opinion.strip() or "拟稿完成，请核稿。", data=data
+        )
+        audit_record(
+            actor=actor,
+            action="documents.submitted",
+            target=doc,
+            unit=doc.unit,
+            details={"process_id": doc.process_id, "item_id": item.pk},
+        )
     return _reload(doc.pk)
 
 
@@ -161,7 +171,8 @@ def _reload(pk: int) -> Document:
 def _document_item(actor: User, document: Document, item_id: int) -> tuple[Document, WorkItem]:
     doc = selectors.document_for_reader(viewer=actor, document_id=document.pk)
     item = (
-        WorkItem.objects.select_related("instance").filter(pk=item_id, instance_id=doc.process_id)
+        WorkItem.objects.select_related("instance")
+        .filter(pk=item_id, instance_id=doc.process_id)
         .first()
         if doc.process_id
         else None
@@ -181,8 +192,13 @@ def document_act(
         raise DomainError(f"“{item.name}”环节请通过“{OWN_SERVICE_STEPS[item.task_spec_id]}”办理。")
     with transaction.atomic():
         done = work_item_complete(actor=actor, item=item, decision=decision, opinion=opinion)
-        audit_record(actor=actor, action="documents.step_done", target=doc, unit=doc.unit,
-                     details={"item_id": item.pk, "task": item.task_spec_id, "decision": decision})
+        audit_record(
+            actor=actor,
+            action="documents.step_done",
+            target=doc,
+            unit=doc.unit,
+            details={"item_id": item.pk, "task": item.task_spec_id, "decision": decision},
+        )
     return done
 
 
@@ -193,8 +209,13 @@ def document_withdraw(*, actor: User, document: Document, item_id: int) -> WorkI
         raise Conflict(f"“{item.name}”已办理，不能撤回。")
     with transaction.atomic():
         done = work_item_withdraw(actor=actor, item=item)
-        audit_record(actor=actor, action="documents.step_withdrawn", target=doc, unit=doc.unit,
-                     details={"item_id": item.pk, "task": item.task_spec_id})
+        audit_record(
+            actor=actor,
+            action="documents.step_withdrawn",
+            target=doc,
+            unit=doc.unit,
+            details={"item_id": item.pk, "task": item.task_spec_id},
+        )
     return done
 
 
@@ -217,8 +238,13 @@ def document_cancel(*, actor: User, document: Document, reason: str) -> Document
             _cancel(doc, actor=actor, reason=reason)
         else:
             raise Forbidden("只有拟稿人、本单位负责人或系统管理员可以作废公文。")
-        audit_record(actor=actor, action="documents.cancelled", target=doc, unit=doc.unit,
-                     details={"reason": reason[:500], "doc_number": doc.doc_number})
+        audit_record(
+            actor=actor,
+            action="documents.cancelled",
+            target=doc,
+            unit=doc.unit,
+            details={"reason": reason[:500], "doc_number": doc.doc_number},
+        )
     return _reload(doc.pk)
 
 
@@ -240,8 +266,13 @@ def _subject(instance: ProcessInstance) -> Document | None:
     return lock(int(instance.subject_id))
 
 
-def on_task_ready(*, instance: ProcessInstance, task_spec_id: str, work_item: WorkItem | None,
-                  data: dict[str, Any]) -> None:
+def on_task_ready(
+    *,
+    instance: ProcessInstance,
+    task_spec_id: str,
+    work_item: WorkItem | None,
+    data: dict[str, Any],
+) -> None:
     doc = _subject(instance)
     if doc is None:
         return
@@ -254,8 +285,10 @@ def on_task_ready(*, instance: ProcessInstance, task_spec_id: str, work_item: Wo
         signer = work_item.previous.completed_by if work_item and work_item.previous else None
         sealing.prepare(doc, data=data, actor=signer)
         return
-    if task_spec_id != "dispatch" and doc.status in (Document.Status.DRAFT,
-                                                     Document.Status.APPROVED):
+    if task_spec_id != "dispatch" and doc.status in (
+        Document.Status.DRAFT,
+        Document.Status.APPROVED,
+    ):
         # a return or a sign-off withdrawn: the flow is back before 签发
         doc.move_to(Document.Status.IN_FLOW)
         doc.save(update_fields=["status", "updated_at"])
@@ -270,8 +303,13 @@ def _approve(doc: Document, signer: User) -> None:
     doc.save()
 
 
-def on_task_completed(*, instance: ProcessInstance, task_spec_id: str,
-                      work_item: WorkItem | None, data: dict[str, Any]) -> None:
+def on_task_completed(
+    *,
+    instance: ProcessInstance,
+    task_spec_id: str,
+    work_item: WorkItem | None,
+    data: dict[str, Any],
+) -> None:
     doc = _subject(instance)
     if doc is None or work_item is None:
         return
@@ -291,8 +329,13 @@ def on_task_completed(*, instance: ProcessInstance, task_spec_id: str,
         raise Conflict("“分发”须通过“发送”办理：公文发出后此环节自动办结。")
 
 
-def on_task_withdrawn(*, instance: ProcessInstance, task_spec_id: str,
-                      work_item: WorkItem | None, data: dict[str, Any]) -> None:
+def on_task_withdrawn(
+    *,
+    instance: ProcessInstance,
+    task_spec_id: str,
+    work_item: WorkItem | None,
+    data: dict[str, Any],
+) -> None:
     doc = _subject(instance)
     if doc is None:
         return
@@ -308,8 +351,9 @@ def on_process_cancelled(*, instance: ProcessInstance, **_: Any) -> None:
         _cancel(doc, actor=instance.cancelled_by, reason=instance.cancel_reason)
 
 
-def resolve_assignment(*, instance: ProcessInstance, task: TaskMeta,
-                       data: dict[str, Any]) -> list[int] | None:
+def resolve_assignment(
+    *, instance: ProcessInstance, task: TaskMeta, data: dict[str, Any]
+) -> list[int] | None:
     """用印 goes to the custodians of the document's seal, one item each."""
     if getattr(instance, "subject_type", None) != SUBJECT_TYPE or task.id != "seal":
         return None
@@ -317,7 +361,9 @@ def resolve_assignment(*, instance: ProcessInstance, task: TaskMeta,
     custodians = list(
         SealCustodian.objects.filter(
             seal_id__in=seal_id, active=True, person__status=User.Status.ACTIVE
-        ).order_by("id").values_list("person_id", flat=True)
+        )
+        .order_by("id")
+        .values_list("person_id", flat=True)
     )
     return custodians or None
 

@@ -42,7 +42,9 @@ ALREADY_SEALED = "该公文已用印，请勿重复办理。"
 
 def _clerk(user: User | None, doc: Document) -> bool:
     return (
-        user is not None and user.is_active and user.unit_id == doc.unit_id
+        user is not None
+        and user.is_active
+        and user.unit_id == doc.unit_id
         and user.has_role(Role.CLERK)
     )
 
@@ -55,9 +57,11 @@ def sealing_clerk(doc: Document, data: dict) -> User:
         if _clerk(candidate, doc):
             return candidate  # type: ignore[return-value]
     first = (
-        User.objects.filter(unit_id=doc.unit_id, status=User.Status.ACTIVE,
-                            role_grants__role=Role.CLERK.value)
-        .order_by("id").first()
+        User.objects.filter(
+            unit_id=doc.unit_id, status=User.Status.ACTIVE, role_grants__role=Role.CLERK.value
+        )
+        .order_by("id")
+        .first()
     )
     if first is None:
         raise DomainError(
@@ -85,14 +89,26 @@ def prepare(doc: Document, *, data: dict, actor: User | None) -> SealAttempt:
         actor=requester, seal=seal, digest_hex=manifest.digest_hex, purpose=_purpose(doc)
     )
     attempt = SealAttempt.objects.create(
-        document=doc, seal=seal, use_request=req, digest_hex=manifest.digest_hex,
-        document_json=manifest.document_json, pdf=pdf, requested_by=requester,
+        document=doc,
+        seal=seal,
+        use_request=req,
+        digest_hex=manifest.digest_hex,
+        document_json=manifest.document_json,
+        pdf=pdf,
+        requested_by=requester,
     )
     doc.save(update_fields=["print_date", "updated_at"])
     audit_record(
-        actor=actor or requester, action="documents.seal_requested", target=doc, unit=doc.unit,
-        details={"use_request_id": req.pk, "digest_sm3": manifest.digest_hex,
-                 "es_id": seal.es_id, "requested_by": requester.pk},
+        actor=actor or requester,
+        action="documents.seal_requested",
+        target=doc,
+        unit=doc.unit,
+        details={
+            "use_request_id": req.pk,
+            "digest_sm3": manifest.digest_hex,
+            "es_id": seal.es_id,
+            "requested_by": requester.pk,
+        },
     )
     return attempt
 
@@ -123,9 +139,13 @@ def document_seal_decide(
         req = seal_use_decide(
             actor=actor, request=attempt.use_request, approve=approve, opinion=opinion.strip()
         )
-        audit_record(actor=actor, action="documents.seal_decided", target=doc, unit=doc.unit,
-                     details={"approve": approve, "use_request_id": req.pk,
-                              "request_status": req.status})
+        audit_record(
+            actor=actor,
+            action="documents.seal_decided",
+            target=doc,
+            unit=doc.unit,
+            details={"approve": approve, "use_request_id": req.pk, "request_status": req.status},
+        )
         if req.status == SealUseRequest.Status.APPROVED:
             _seal(actor, doc, attempt)
         elif req.status == SealUseRequest.Status.REFUSED:
@@ -163,14 +183,25 @@ def document_seal_rerequest(*, actor: User, document: Document) -> Document:
         if latest.status == SealAttempt.Status.PENDING:
             latest.status = SealAttempt.Status.EXPIRED
             latest.save(update_fields=["status"])
-        req = seal_use_request(actor=actor, seal=latest.seal, digest_hex=latest.digest_hex,
-                               purpose=_purpose(doc))
-        SealAttempt.objects.create(
-            document=doc, seal=latest.seal, use_request=req, digest_hex=latest.digest_hex,
-            document_json=bytes(latest.document_json), pdf=bytes(latest.pdf), requested_by=actor,
+        req = seal_use_request(
+            actor=actor, seal=latest.seal, digest_hex=latest.digest_hex, purpose=_purpose(doc)
         )
-        audit_record(actor=actor, action="documents.seal_rerequested", target=doc,
-                     unit=doc.unit, details={"use_request_id": req.pk})
+        SealAttempt.objects.create(
+            document=doc,
+            seal=latest.seal,
+            use_request=req,
+            digest_hex=latest.digest_hex,
+            document_json=bytes(latest.document_json),
+            pdf=bytes(latest.pdf),
+            requested_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="documents.seal_rerequested",
+            target=doc,
+            unit=doc.unit,
+            details={"use_request_id": req.pk},
+        )
     return doc
 
 
@@ -190,8 +221,9 @@ def _signature(doc: Document, attempt: SealAttempt, req: SealUseRequest) -> tupl
     """(signature_der, seal_der): applied now, or the one applied in the seals pages."""
     if req.status == SealUseRequest.Status.USED and req.signature_der:
         return bytes(req.signature_der), bytes(attempt.seal.seal_der)
-    signed = seal_sign(actor=attempt.requested_by, request=req,
-                       property_info=f"wenshu-package/1;document={doc.pk}")
+    signed = seal_sign(
+        actor=attempt.requested_by, request=req, property_info=f"wenshu-package/1;document={doc.pk}"
+    )
     return signed.signature_der, signed.seal_der
 
 
@@ -205,12 +237,20 @@ def _seal(actor: User, doc: Document, attempt: SealAttempt) -> SealedPackage:
         raise Conflict("公文内容与申请用印时不一致，不能用印。请撤回签发后重新办理。")
     req = SealUseRequest.objects.get(pk=attempt.use_request_id)
     signature_der, seal_der = _signature(doc, attempt, req)
-    data = write_package(manifest=manifest, members=members, seal_der=seal_der,
-                         signature_der=signature_der)
+    data = write_package(
+        manifest=manifest, members=members, seal_der=seal_der, signature_der=signature_der
+    )
     package = SealedPackage.objects.create(
-        document=doc, attempt=attempt, package=data, manifest=json.loads(manifest.to_json()),
-        digest_hex=manifest.digest_hex, signature_der=signature_der, seal_der=seal_der,
-        seal=attempt.seal, pdf=bytes(attempt.pdf), package_sm3=gm.sm3_hex(data),
+        document=doc,
+        attempt=attempt,
+        package=data,
+        manifest=json.loads(manifest.to_json()),
+        digest_hex=manifest.digest_hex,
+        signature_der=signature_der,
+        seal_der=seal_der,
+        seal=attempt.seal,
+        pdf=bytes(attempt.pdf),
+        package_sm3=gm.sm3_hex(data),
     )
     attempt.status = SealAttempt.Status.SEALED
     attempt.save(update_fields=["status"])
@@ -219,25 +259,42 @@ def _seal(actor: User, doc: Document, attempt: SealAttempt) -> SealedPackage:
     doc.sender_name_at_sealing = meta["sender"]["unit_name"]
     doc.save()
     _complete_step(actor, doc, req)
-    audit_record(actor=actor, action="documents.sealed", target=doc, unit=doc.unit,
-                 details={"doc_number": doc.doc_number, "digest_sm3": manifest.digest_hex,
-                          "package_sm3": package.package_sm3, "use_request_id": req.pk})
+    audit_record(
+        actor=actor,
+        action="documents.sealed",
+        target=doc,
+        unit=doc.unit,
+        details={
+            "doc_number": doc.doc_number,
+            "digest_sm3": manifest.digest_hex,
+            "package_sm3": package.package_sm3,
+            "use_request_id": req.pk,
+        },
+    )
     return package
 
 
 def _complete_step(actor: User, doc: Document, req: SealUseRequest) -> None:
     """Complete 用印 in the name of the acting custodian, else the last one who agreed."""
-    items = list(WorkItem.objects.select_related("instance").filter(
-        instance_id=doc.process_id, task_spec_id="seal", status=WorkItem.Status.OPEN))
+    items = list(
+        WorkItem.objects.select_related("instance").filter(
+            instance_id=doc.process_id, task_spec_id="seal", status=WorkItem.Status.OPEN
+        )
+    )
     if not items:
         return
-    agreed = [a.custodian for a in SealUseApproval.objects.filter(request=req, approve=True)
-              .select_related("custodian").order_by("-decided_at", "-id")]
+    agreed = [
+        a.custodian
+        for a in SealUseApproval.objects.filter(request=req, approve=True)
+        .select_related("custodian")
+        .order_by("-decided_at", "-id")
+    ]
     for person in [actor, *agreed]:
         item = next((i for i in items if wf_selectors.acting_for(viewer=person, item=i)), None)
         if item is not None:
             work_item_complete(
-                actor=person, item=item,
+                actor=person,
+                item=item,
                 opinion=f"{len(agreed)} 名印章保管人同意用印，已完成电子签章。",
                 data={"seal_use_request_id": req.pk},
             )

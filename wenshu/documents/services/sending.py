@@ -48,8 +48,9 @@ def dispatch_work_item(*, document: Document) -> WorkItem | None:
         return None
     return (
         WorkItem.objects.select_related("instance", "assignee", "unit", "candidate_department")
-        .filter(instance_id=document.process_id, task_spec_id="dispatch",
-                status=WorkItem.Status.OPEN)
+        .filter(
+            instance_id=document.process_id, task_spec_id="dispatch", status=WorkItem.Status.OPEN
+        )
         .order_by("id")
         .first()
     )

@@ -56,14 +56,19 @@ def make_seal(city: Any, custodians: list[Any], k: int) -> Seal:
     app = seal_services.seal_application_submit(
         actor=city.a_clerk,
         data=seal_services.ApplicationInput(
-            kind="new", reason="公文专用章用于电子公文签章", seal_type="document",
-            custodians=custodians, threshold_k=k,
+            kind="new",
+            reason="公文专用章用于电子公文签章",
+            seal_type="document",
+            custodians=custodians,
+            threshold_k=k,
         ),
     )
-    app = seal_services.seal_application_sign_off(actor=city.a_leader, application=app,
-                                                  approve=True)
-    app = seal_services.seal_application_decide(actor=city.zhengfuban, application=app,
-                                                approve=True)
+    app = seal_services.seal_application_sign_off(
+        actor=city.a_leader, application=app, approve=True
+    )
+    app = seal_services.seal_application_decide(
+        actor=city.zhengfuban, application=app, approve=True
+    )
     return seal_services.seal_produce(actor=city.shuziban, application=app)
 
 
@@ -129,15 +134,21 @@ def act(document: Document, person: Any, decision: str = "approve", opinion: str
     if decision != "approve" and not opinion:
         opinion = "请修改后再报"
     item = open_item(document, person)
-    return services.document_act(actor=person, document=document, item_id=item.pk,
-                                 decision=decision, opinion=opinion or "同意")
+    return services.document_act(
+        actor=person,
+        document=document,
+        item_id=item.pk,
+        decision=decision,
+        opinion=opinion or "同意",
+    )
 
 
 def to_signed(cast: Cast, *, departments: bool = True, **overrides: Any) -> Document:
     """Draft → 核稿 → 会签 (two departments) → 签发: the document waits for its custodians."""
     doc = new_draft(cast, **overrides)
-    services.document_submit(actor=cast.drafter, document=doc, plan=plan(cast,
-                                                                          departments=departments))
+    services.document_submit(
+        actor=cast.drafter, document=doc, plan=plan(cast, departments=departments)
+    )
     act(doc, cast.reviewer, opinion="文字已核")
     if departments:
         act(doc, cast.dept1_member, opinion="办公室无意见")

@@ -51,7 +51,8 @@ def _act_on_step(b: Any, url: str, opinion: str) -> None:
     """On the document page: 同意 with an opinion in the one open step form, then 提交."""
     b.get(url)
     form = WebDriverWait(b, WAIT).until(
-        EC.presence_of_element_located((By.CSS_SELECTOR, "form.steps-form")))
+        EC.presence_of_element_located((By.CSS_SELECTOR, "form.steps-form"))
+    )
     form.find_element(By.CSS_SELECTOR, "input[name='decision'][value='approve']").click()
     form.find_element(By.NAME, "opinion").send_keys(opinion)
     form.find_element(By.XPATH, ".//button[normalize-space()='提交']").click()
@@ -73,8 +74,9 @@ def _draft_and_submit(b: Any, live_server: Any, cast: Any) -> Document:
     _wait_for(b, "核稿人")
     Select(b.find_element(By.NAME, "reviewer")).select_by_value(str(cast.reviewer.pk))
     for dept in (cast.dept1, cast.dept2):
-        b.find_element(By.CSS_SELECTOR,
-                       f"input[name='countersign_departments'][value='{dept.pk}']").click()
+        b.find_element(
+            By.CSS_SELECTOR, f"input[name='countersign_departments'][value='{dept.pk}']"
+        ).click()
     Select(b.find_element(By.NAME, "signer")).select_by_value(str(cast.signer.pk))
     Select(b.find_element(By.NAME, "dispatcher")).select_by_value(str(cast.dispatcher.pk))
     b.find_element(By.NAME, "opinion").send_keys("请审核")
@@ -87,8 +89,11 @@ def _draft_and_submit(b: Any, live_server: Any, cast: Any) -> Document:
 
 
 def test_the_whole_flow_from_draft_to_three_units(city, cast, live_server, browser_login):
-    units = [city.b, make_unit("白银市公安局", "市公安局", "白公"),
-             make_unit("白银市民政局", "市民政局", "白民")]
+    units = [
+        city.b,
+        make_unit("白银市公安局", "市公安局", "白公"),
+        make_unit("白银市民政局", "市民政局", "白民"),
+    ]
     make_person("c_clerk", units[1], "clerk", real_name="程文书")
     make_person("d_clerk", units[2], "clerk", real_name="丁文书")
 
@@ -140,7 +145,8 @@ def test_the_whole_flow_from_draft_to_three_units(city, cast, live_server, brows
     assert "3 个（主送 2，抄送 1）" in b.find_element(By.TAG_NAME, "main").text
     rows = b.find_elements(By.CSS_SELECTOR, "table tbody tr")
     assert sorted(r.find_element(By.TAG_NAME, "td").text for r in rows) == sorted(
-        u.full_name for u in units)
+        u.full_name for u in units
+    )
     screenshot(b, "issue5-flow-11-tracking")
 
     doc.refresh_from_db()

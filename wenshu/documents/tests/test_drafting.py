@@ -24,7 +24,13 @@ def test_a_draft_gets_the_units_defaults_and_a_structured_body(city, cast):
     assert doc.issuer_mark == "白银市财政局文件" and doc.issuer_signature == "白银市财政局"
     assert doc.printer == "白银市财政局办公室" and doc.cc == "市委办公室、市人大常委会办公室"
     assert [p["kind"] for p in doc.body] == [
-        "paragraph", "heading1", "heading2", "heading3", "heading4", "paragraph"]
+        "paragraph",
+        "heading1",
+        "heading2",
+        "heading3",
+        "heading4",
+        "paragraph",
+    ]
     assert doc.body[1] == {"kind": "heading1", "text": "一、总体要求"}
     assert doc.secrecy == "非密" and doc.doc_number == ""
 
@@ -67,8 +73,9 @@ def test_a_body_uploaded_as_docx_keeps_its_headings_and_the_original(city, cast,
     doc = new_draft(cast, body_upload=upload)
     assert doc.body_source == Document.BodySource.DOCX and doc.body_original == upload
     assert [p["kind"] for p in doc.body] == ["paragraph", "heading1", "heading2"]
-    services.document_update(actor=cast.drafter, document=doc,
-                             data=draft_input(cast, body_text="改为手工输入的正文。"))
+    services.document_update(
+        actor=cast.drafter, document=doc, data=draft_input(cast, body_text="改为手工输入的正文。")
+    )
     doc.refresh_from_db()
     assert doc.body_source == Document.BodySource.TYPED and doc.body_original is None
 
@@ -81,18 +88,25 @@ def test_a_docx_carrying_a_marking_is_refused_at_upload(city, cast, clamd_socket
 
 def test_attachments_files_and_paper_only(city, cast, clamd_socket):
     doc = new_draft(cast)
-    upload = file_ingest(actor=cast.drafter, name="预算表.csv",
-                         data_or_fileobj="单位,金额\n市财政局,100".encode())
-    services.attachment_add(actor=cast.drafter, document=doc, upload=upload,
-                            title="2027年度预算表")
-    services.attachment_add_paper(actor=cast.drafter, document=doc, title="办公楼改造图纸",
-                                  description="A1 图纸 3 张，随纸质件送达")
+    upload = file_ingest(
+        actor=cast.drafter, name="预算表.csv", data_or_fileobj="单位,金额\n市财政局,100".encode()
+    )
+    services.attachment_add(actor=cast.drafter, document=doc, upload=upload, title="2027年度预算表")
+    services.attachment_add_paper(
+        actor=cast.drafter,
+        document=doc,
+        title="办公楼改造图纸",
+        description="A1 图纸 3 张，随纸质件送达",
+    )
     rows = list(DocumentAttachment.objects.filter(document=doc).order_by("position"))
     assert [(a.position, a.title, a.paper_only) for a in rows] == [
-        (1, "2027年度预算表", False), (2, "办公楼改造图纸", True)]
+        (1, "2027年度预算表", False),
+        (2, "办公楼改造图纸", True),
+    ]
     services.attachment_remove(actor=cast.drafter, document=doc, attachment_id=rows[0].pk)
-    assert list(DocumentAttachment.objects.filter(document=doc).values_list("position", "title")
-                ) == [(1, "办公楼改造图纸")]
+    assert list(
+        DocumentAttachment.objects.filter(document=doc).values_list("position", "title")
+    ) == [(1, "办公楼改造图纸")]
 
 
 def test_an_infected_attachment_is_refused_and_nothing_is_attached(city, cast, clamd_socket):
@@ -105,12 +119,14 @@ def test_an_infected_attachment_is_refused_and_nothing_is_attached(city, cast, c
 
 def test_an_attachment_with_a_marking_is_refused(city, cast, clamd_socket):
     with pytest.raises(DomainError, match="密级标志"):
-        file_ingest(actor=cast.drafter, name="说明.txt",
-                    data_or_fileobj="机密★5年\n项目说明".encode())
+        file_ingest(
+            actor=cast.drafter, name="说明.txt", data_or_fileobj="机密★5年\n项目说明".encode()
+        )
     doc = new_draft(cast)
     with pytest.raises(DomainError, match="位于纸质附件说明"):
-        services.attachment_add_paper(actor=cast.drafter, document=doc, title="图纸",
-                                      description="秘密★ 图纸两张")
+        services.attachment_add_paper(
+            actor=cast.drafter, document=doc, title="图纸", description="秘密★ 图纸两张"
+        )
 
 
 def test_someone_elses_upload_cannot_be_attached(city, cast, clamd_socket):
@@ -123,14 +139,15 @@ def test_someone_elses_upload_cannot_be_attached(city, cast, clamd_socket):
 def test_only_the_drafter_edits_and_another_unit_does_not_see_it(city, cast):
     doc = new_draft(cast)
     with pytest.raises(NotFound):
-        services.document_update(actor=city.b_staff, document=doc,
-                                 data=draft_input(cast, title="改"))
+        services.document_update(
+            actor=city.b_staff, document=doc, data=draft_input(cast, title="改")
+        )
     with pytest.raises(NotFound):  # an unsubmitted draft is private to its drafter
-        services.document_update(actor=city.a_clerk, document=doc,
-                                 data=draft_input(cast, title="改"))
+        services.document_update(
+            actor=city.a_clerk, document=doc, data=draft_input(cast, title="改")
+        )
     with pytest.raises(NotFound):
-        services.attachment_add_paper(actor=city.b_staff, document=doc, title="x",
-                                      description="y")
+        services.attachment_add_paper(actor=city.b_staff, document=doc, title="x", description="y")
 
 
 def test_only_people_doing_business_may_draft(city, cast):

@@ -33,7 +33,10 @@ def send(city, cast, **overrides):
 def verify_cli(path: Path, trust: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "wenshu.verify", str(path), "--trust", str(trust)],
-        capture_output=True, text=True, cwd=settings.BASE_DIR, timeout=120,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        timeout=120,
     )
 
 
@@ -67,8 +70,14 @@ def test_every_exported_package_verifies_and_any_changed_byte_is_caught(city, ca
     data = (out / files[0]).read_bytes()
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         members = [info.filename for info in archive.infolist()]
-    assert {"manifest.json", "document.json", "document.pdf", "seal.der",
-            "signature.der", "body/正文.txt"} <= set(members)
+    assert {
+        "manifest.json",
+        "document.json",
+        "document.pdf",
+        "seal.der",
+        "signature.der",
+        "body/正文.txt",
+    } <= set(members)
     for index, name in enumerate(members):
         bad = tmp_path / f"bad-{index}.zip"
         bad.write_bytes(with_member_changed(data, name, offset=index * 7 + 3))

@@ -29,8 +29,9 @@ pytestmark = pytest.mark.django_db
 
 def open_tasks(document: Document) -> list[str]:
     return sorted(
-        WorkItem.objects.filter(instance_id=document.process_id, status="open")
-        .values_list("task_spec_id", flat=True)
+        WorkItem.objects.filter(instance_id=document.process_id, status="open").values_list(
+            "task_spec_id", flat=True
+        )
     )
 
 
@@ -60,8 +61,7 @@ def test_it_runs_the_whole_flow_and_the_sealed_package_verifies(city, cast):
     services.document_seal_decide(actor=cast.custodian1, document=doc, approve=True)
     doc.refresh_from_db()
     assert doc.status == Document.Status.APPROVED and doc.sealed_at is None  # 1 of 2
-    services.document_seal_decide(actor=cast.custodian2, document=doc, approve=True,
-                                  opinion="同意")
+    services.document_seal_decide(actor=cast.custodian2, document=doc, approve=True, opinion="同意")
     doc.refresh_from_db()
     assert doc.status == Document.Status.SEALED and doc.sealed_at is not None
     assert doc.sender_name_at_sealing == "白银市财政局"
@@ -73,16 +73,16 @@ def test_it_runs_the_whole_flow_and_the_sealed_package_verifies(city, cast):
     assert verdict.ok, verdict.reasons
     assert verdict.doc_number == doc.doc_number and verdict.title == TITLE
     assert verdict.sender == "白银市财政局"
-    seal_verdict = seal_verify(signature_der=bytes(package.signature_der),
-                               digest_hex=package.digest_hex)
+    seal_verdict = seal_verify(
+        signature_der=bytes(package.signature_der), digest_hex=package.digest_hex
+    )
     assert seal_verdict.ok, seal_verdict.reasons
     assert selectors.package_bytes(document=doc) == bytes(package.package)
 
 
 def test_the_approval_sheet_lists_every_step_with_person_opinion_and_time(city, cast):
     doc = to_sealed(cast)
-    rows = {r.label: r.entries for r in selectors.approval_sheet(viewer=cast.drafter,
-                                                                 document=doc)}
+    rows = {r.label: r.entries for r in selectors.approval_sheet(viewer=cast.drafter, document=doc)}
     assert [e.completed_by for e in rows["拟稿"]] == [cast.drafter]
     assert [e.opinion for e in rows["核稿"]] == ["文字已核"]
     assert sorted(e.opinion for e in rows["会签"]) == ["办公室无意见", "预算科同意"]
@@ -94,14 +94,17 @@ def test_the_reviewer_returns_it_and_the_drafter_edits_and_resubmits(city, cast)
     doc = new_draft(cast)
     services.document_submit(actor=cast.drafter, document=doc, plan=plan(cast))
     with pytest.raises(Conflict, match="已送审"):
-        services.document_update(actor=cast.drafter, document=doc,
-                                 data=services.DraftInput(doc_type="通知", title="改"))
+        services.document_update(
+            actor=cast.drafter, document=doc, data=services.DraftInput(doc_type="通知", title="改")
+        )
     act(doc, cast.reviewer, decision="return", opinion="请补充依据")
     doc.refresh_from_db()
     assert doc.status == Document.Status.DRAFT and open_tasks(doc) == ["draft"]
-    services.document_update(actor=cast.drafter, document=doc,
-                             data=services.DraftInput(doc_type="通知", title="改后的标题",
-                                                      seal_id=cast.seal.pk))
+    services.document_update(
+        actor=cast.drafter,
+        document=doc,
+        data=services.DraftInput(doc_type="通知", title="改后的标题", seal_id=cast.seal.pk),
+    )
     services.document_submit(actor=cast.drafter, document=doc)
     doc.refresh_from_db()
     assert doc.status == Document.Status.IN_FLOW and doc.title == "改后的标题"
@@ -170,11 +173,15 @@ def test_sealing_twice_is_refused(city, cast):
 def test_editing_after_sealing_is_refused_by_the_service(city, cast):
     doc = to_sealed(cast, departments=False)
     with pytest.raises(Conflict, match="公文已用印，内容不可更改"):
-        services.document_update(actor=cast.drafter, document=doc,
-                                 data=services.DraftInput(doc_type="通知", title="偷改"))
+        services.document_update(
+            actor=cast.drafter,
+            document=doc,
+            data=services.DraftInput(doc_type="通知", title="偷改"),
+        )
     with pytest.raises(Conflict, match="公文已用印，内容不可更改"):
-        services.attachment_add_paper(actor=cast.drafter, document=doc, title="图纸",
-                                      description="纸质送达")
+        services.attachment_add_paper(
+            actor=cast.drafter, document=doc, title="图纸", description="纸质送达"
+        )
 
 
 def test_the_drafter_withdraws_the_submission_before_the_reviewer_acts(city, cast):
@@ -216,8 +223,9 @@ def test_the_signer_withdraws_until_a_custodian_agrees(city, cast):
 
 def test_a_refused_seal_can_be_asked_again_by_a_clerk(city, cast):
     doc = to_signed(cast, departments=False)
-    services.document_seal_decide(actor=cast.custodian1, document=doc, approve=False,
-                                  opinion="附件不全")
+    services.document_seal_decide(
+        actor=cast.custodian1, document=doc, approve=False, opinion="附件不全"
+    )
     assert SealAttempt.objects.get(document=doc).status == SealAttempt.Status.REFUSED
     with pytest.raises(Forbidden, match="文书"):
         services.document_seal_rerequest(actor=cast.custodian1, document=doc)

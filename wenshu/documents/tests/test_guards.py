@@ -35,16 +35,23 @@ def test_a_raw_update_of_a_sealed_documents_title_is_refused(city, cast):
 
 def test_the_status_and_send_time_may_still_change(city, cast):
     doc = to_sealed(cast, departments=False)
-    assert raw("UPDATE documents_document SET status = 'sent', sent_at = %s WHERE id = %s",
-               doc.sealed_at, doc.pk) == 1
+    assert (
+        raw(
+            "UPDATE documents_document SET status = 'sent', sent_at = %s WHERE id = %s",
+            doc.sealed_at,
+            doc.pk,
+        )
+        == 1
+    )
 
 
 def test_the_sealed_package_can_be_neither_changed_nor_deleted(city, cast):
     doc = to_sealed(cast, departments=False)
     package = SealedPackage.objects.get(document=doc)
     with pytest.raises(DatabaseError, match="交换包不可更改"):
-        raw("UPDATE documents_sealedpackage SET digest_hex = %s WHERE id = %s", "0" * 64,
-            package.pk)
+        raw(
+            "UPDATE documents_sealedpackage SET digest_hex = %s WHERE id = %s", "0" * 64, package.pk
+        )
     with pytest.raises(DatabaseError, match="交换包不可更改"):
         raw("DELETE FROM documents_sealedpackage WHERE id = %s", package.pk)
     with pytest.raises(DatabaseError):
@@ -55,18 +62,22 @@ def test_attachments_of_a_sealed_document_are_frozen(city, cast):
     doc = new_draft(cast)
     from wenshu.documents import services
 
-    services.attachment_add_paper(actor=cast.drafter, document=doc, title="规划图纸",
-                                  description="A1 图纸 3 张，随纸质件送达")
+    services.attachment_add_paper(
+        actor=cast.drafter, document=doc, title="规划图纸", description="A1 图纸 3 张，随纸质件送达"
+    )
     doc = to_sealed_existing(cast, doc)
     attachment = DocumentAttachment.objects.get(document=doc)
     with pytest.raises(DatabaseError, match="附件不可增删"):
-        raw("UPDATE documents_documentattachment SET title = %s WHERE id = %s", "x",
-            attachment.pk)
+        raw("UPDATE documents_documentattachment SET title = %s WHERE id = %s", "x", attachment.pk)
     with pytest.raises(DatabaseError, match="附件不可增删"):
         raw("DELETE FROM documents_documentattachment WHERE id = %s", attachment.pk)
     with pytest.raises(DatabaseError, match="附件不可增删"), transaction.atomic():
         DocumentAttachment.objects.create(
-            document=doc, position=2, title="补充", paper_only=True, description="x",
+            document=doc,
+            position=2,
+            title="补充",
+            paper_only=True,
+            description="x",
             added_by=cast.drafter,
         )
 

@@ -18,7 +18,10 @@ from wenshu.lib.errors import DomainError
 @pytest.mark.django_db
 def test_numbers_count_per_unit_series_and_year(city):
     assert [number_next(unit_id=city.a.pk, series=Series.FILE, year=2026) for _ in range(3)] == [
-        1, 2, 3]
+        1,
+        2,
+        3,
+    ]
     assert number_next(unit_id=city.a.pk, series=Series.LETTER, year=2026) == 1
     assert number_next(unit_id=city.a.pk, series=Series.FILE, year=2027) == 1
     assert number_next(unit_id=city.b.pk, series=Series.FILE, year=2026) == 1

@@ -29,10 +29,21 @@ def as_client(user) -> Client:
 
 def form_data(cast, **overrides):
     return {
-        "doc_type": "通知", "series": "file", "title": TITLE, "urgency": "加急",
-        "secrecy": "非密", "secrecy_period": "", "main_recipients": "市直各部门",
-        "body_text": BODY, "seal": str(cast.seal.pk), "issuer_mark": "", "issuer_signature": "",
-        "note": "", "cc": "市委办公室", "printer": "", **overrides,
+        "doc_type": "通知",
+        "series": "file",
+        "title": TITLE,
+        "urgency": "加急",
+        "secrecy": "非密",
+        "secrecy_period": "",
+        "main_recipients": "市直各部门",
+        "body_text": BODY,
+        "seal": str(cast.seal.pk),
+        "issuer_mark": "",
+        "issuer_signature": "",
+        "note": "",
+        "cc": "市委办公室",
+        "printer": "",
+        **overrides,
     }
 
 
@@ -51,8 +62,10 @@ def test_the_drafter_writes_a_draft_and_sees_it(city, cast):
 
 def test_a_refused_draft_keeps_what_was_typed(city, cast):
     client = as_client(cast.drafter)
-    response = client.post(reverse("documents:new"),
-                           form_data(cast, title="机密★ 关于预算的通知", body_text="我打的正文。"))
+    response = client.post(
+        reverse("documents:new"),
+        form_data(cast, title="机密★ 关于预算的通知", body_text="我打的正文。"),
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert "第四十五条、第五十条" in page and "我打的正文。" in page
@@ -89,11 +102,13 @@ def test_attachments_page_adds_and_refuses_an_infected_file(city, cast, clamd_so
     doc = new_draft(cast)
     client = as_client(cast.drafter)
     url = f"/documents/{doc.pk}/attachments/"
-    ok = client.post(url + "add/", {"file": SimpleUploadedFile("表.csv", b"a,b\n1,2"),
-                                    "title": "统计表"})
+    ok = client.post(
+        url + "add/", {"file": SimpleUploadedFile("表.csv", b"a,b\n1,2"), "title": "统计表"}
+    )
     assert ok.status_code == 302
-    bad = client.post(url + "add/", {"file": SimpleUploadedFile("病毒.txt", eicar()),
-                                     "title": "病毒"})
+    bad = client.post(
+        url + "add/", {"file": SimpleUploadedFile("病毒.txt", eicar()), "title": "病毒"}
+    )
     assert bad.status_code == 400 and "病毒" in bad.content.decode()
     paper = client.post(url + "paper/", {"title": "图纸", "description": "A1 三张，纸质送达"})
     assert paper.status_code == 302
@@ -107,20 +122,28 @@ def test_the_flow_through_the_pages(city, cast):
     doc = new_draft(cast)
     drafter = as_client(cast.drafter)
     assert drafter.get(f"/documents/{doc.pk}/submit/").status_code == 200
-    response = drafter.post(f"/documents/{doc.pk}/submit/", {
-        "reviewer": str(cast.reviewer.pk), "signer": str(cast.signer.pk),
-        "dispatcher": str(cast.dispatcher.pk), "opinion": "请核稿"})
+    response = drafter.post(
+        f"/documents/{doc.pk}/submit/",
+        {
+            "reviewer": str(cast.reviewer.pk),
+            "signer": str(cast.signer.pk),
+            "dispatcher": str(cast.dispatcher.pk),
+            "opinion": "请核稿",
+        },
+    )
     assert response.status_code == 302
     item = open_item(doc, cast.reviewer)
     reviewer = as_client(cast.reviewer)
     assert "办理：核稿" in reviewer.get(f"/documents/{doc.pk}/").content.decode()
-    wrong = as_client(cast.signer).post(f"/documents/{doc.pk}/steps/{item.pk}/",
-                                        {"decision": "approve", "opinion": ""})
+    wrong = as_client(cast.signer).post(
+        f"/documents/{doc.pk}/steps/{item.pk}/", {"decision": "approve", "opinion": ""}
+    )
     assert wrong.status_code == 403 and "不由您办理" in wrong.content.decode()
     returned = reviewer.post(f"/documents/{doc.pk}/steps/{item.pk}/", {"decision": "return"})
     assert returned.status_code == 400 and "请填写意见" in returned.content.decode()
-    done = reviewer.post(f"/documents/{doc.pk}/steps/{item.pk}/",
-                         {"decision": "approve", "opinion": "文字已核"})
+    done = reviewer.post(
+        f"/documents/{doc.pk}/steps/{item.pk}/", {"decision": "approve", "opinion": "文字已核"}
+    )
     assert done.status_code == 302
     page = reviewer.get(f"/documents/{doc.pk}/").content.decode()
     assert "文字已核" in page and "撤回我办理的" in page
@@ -133,8 +156,9 @@ def test_the_seal_page_lets_both_custodians_approve(city, cast):
     first = as_client(cast.custodian1)
     page = first.get(f"/documents/{doc.pk}/seal/").content.decode()
     assert "同意用印" in page and doc.doc_number in page
-    assert first.post(f"/documents/{doc.pk}/seal/decide/", {"decision": "approve"}
-                      ).status_code == 302
+    assert (
+        first.post(f"/documents/{doc.pk}/seal/decide/", {"decision": "approve"}).status_code == 302
+    )
     again = first.post(f"/documents/{doc.pk}/seal/decide/", {"decision": "approve"})
     assert again.status_code == 409 and "不能重复审批" in again.content.decode()
     as_client(cast.custodian2).post(f"/documents/{doc.pk}/seal/decide/", {"decision": "approve"})
@@ -166,11 +190,30 @@ def test_every_page_and_route_is_a_404_for_another_units_person(city, cast):
     doc = to_sealed(cast, departments=False)
     outsider = as_client(city.b_clerk)
     pk, item = doc.pk, open_item(doc, cast.dispatcher).pk
-    gets = ["", "edit/", "attachments/", "submit/", "seal/", "pdf/", "package/", "original/",
-            "attachments/1/download/"]
-    posts = ["edit/", "attachments/add/", "attachments/paper/", "attachments/1/remove/",
-             "submit/", f"steps/{item}/", f"steps/{item}/withdraw/", "cancel/",
-             "seal/decide/", "seal/complete/", "seal/rerequest/"]
+    gets = [
+        "",
+        "edit/",
+        "attachments/",
+        "submit/",
+        "seal/",
+        "pdf/",
+        "package/",
+        "original/",
+        "attachments/1/download/",
+    ]
+    posts = [
+        "edit/",
+        "attachments/add/",
+        "attachments/paper/",
+        "attachments/1/remove/",
+        "submit/",
+        f"steps/{item}/",
+        f"steps/{item}/withdraw/",
+        "cancel/",
+        "seal/decide/",
+        "seal/complete/",
+        "seal/rerequest/",
+    ]
     for path in gets:
         assert outsider.get(f"/documents/{pk}/{path}").status_code == 404, path
     for path in posts:
@@ -196,8 +239,7 @@ def test_an_uninvolved_colleague_does_not_see_a_submitted_document(city, cast):
     assert as_client(city.a_leader).get(f"/documents/{doc.pk}/").status_code == 200
 
 
-def test_the_list_page_takes_a_bounded_number_of_queries(city, cast,
-                                                         django_assert_max_num_queries):
+def test_the_list_page_takes_a_bounded_number_of_queries(city, cast, django_assert_max_num_queries):
     for n in range(6):
         new_draft(cast, title=f"第{n}份通知")
     client = as_client(cast.drafter)

@@ -19,13 +19,15 @@ else:
 PAGE_SIZE = 50
 
 
-def file_response(data: bytes, filename: str, content_type: str, *, inline: bool = False
-                  ) -> HttpResponse:
+def file_response(
+    data: bytes, filename: str, content_type: str, *, inline: bool = False
+) -> HttpResponse:
     from django.utils.http import content_disposition_header
 
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = (
-        content_disposition_header(not inline, filename) or "attachment")
+        content_disposition_header(not inline, filename) or "attachment"
+    )
     response["Content-Length"] = str(len(data))
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

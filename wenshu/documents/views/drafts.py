@@ -42,10 +42,19 @@ def document_list(request: AuthedRequest) -> HttpResponse:
     )
     page = Paginator(docs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in (("scope", scope), ("status", status), ("q", q)) if v})
-    return render(request, "documents/pages/list.html", {
-        "page": page, "query": query, "scope": scope, "status": status, "q": q,
-        "unit_wide": unit_wide, "statuses": Document.Status.choices,
-    })
+    return render(
+        request,
+        "documents/pages/list.html",
+        {
+            "page": page,
+            "query": query,
+            "scope": scope,
+            "status": status,
+            "q": q,
+            "unit_wide": unit_wide,
+            "statuses": Document.Status.choices,
+        },
+    )
 
 
 def _preview(form: DraftForm) -> list[dict[str, Any]] | None:
@@ -56,10 +65,19 @@ def _preview(form: DraftForm) -> list[dict[str, Any]] | None:
         return None
 
 
-def _form_page(request: AuthedRequest, form: DraftForm, document: Document | None,
-               status: int = 200, preview: Any = None) -> HttpResponse:
-    return render(request, "documents/pages/form.html",
-                  {"form": form, "document": document, "preview": preview}, status=status)
+def _form_page(
+    request: AuthedRequest,
+    form: DraftForm,
+    document: Document | None,
+    status: int = 200,
+    preview: Any = None,
+) -> HttpResponse:
+    return render(
+        request,
+        "documents/pages/form.html",
+        {"form": form, "document": document, "preview": preview},
+        status=status,
+    )
 
 
 def _save(request: AuthedRequest, form: DraftForm, document: Document | None) -> Document | None:
@@ -131,15 +149,18 @@ def detail_context(request: AuthedRequest, document: Document, **extra: Any) -> 
         "current": selectors.open_steps(viewer=user, document=document),
         "withdrawable": selectors.withdrawable(viewer=user, document=document),
         "may_edit": document.drafter_id == user.pk and document.status == Document.Status.DRAFT,
-        "may_submit": document.drafter_id == user.pk and document.status == Document.Status.DRAFT
+        "may_submit": document.drafter_id == user.pk
+        and document.status == Document.Status.DRAFT
         and (document.process_id is None or any(s.kind == "submit" for s in steps)),
-        "may_cancel": own_unit and document.status not in (Document.Status.SENT,
-                                                             Document.Status.CANCELLED),
+        "may_cancel": own_unit
+        and document.status not in (Document.Status.SENT, Document.Status.CANCELLED),
         "own_unit": own_unit,
         "send_url": _exchange_url("send", document)
-        if document.status == Document.Status.SEALED and own_unit else "",
+        if document.status == Document.Status.SEALED and own_unit
+        else "",
         "tracking_url": _exchange_url("tracking", document)
-        if document.status == Document.Status.SENT and own_unit else "",
+        if document.status == Document.Status.SENT and own_unit
+        else "",
         "reason_form": ReasonForm(),
         **extra,
     }
@@ -151,17 +172,23 @@ def document_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "documents/pages/detail.html", detail_context(request, document))
 
 
-def _attachments_page(request: AuthedRequest, document: Document, status: int = 200,
-                      **forms: Any) -> HttpResponse:
-    return render(request, "documents/pages/attachments.html", {
-        "document": document,
-        "attachments": document.attachments.select_related("upload__stored_file"),
-        "file_form": forms.get("file_form") or AttachmentForm(),
-        "paper_form": forms.get("paper_form") or PaperAttachmentForm(),
-        "error": forms.get("error", ""),
-        "may_edit": document.drafter_id == request.user.pk
-        and document.status == Document.Status.DRAFT,
-    }, status=status)
+def _attachments_page(
+    request: AuthedRequest, document: Document, status: int = 200, **forms: Any
+) -> HttpResponse:
+    return render(
+        request,
+        "documents/pages/attachments.html",
+        {
+            "document": document,
+            "attachments": document.attachments.select_related("upload__stored_file"),
+            "file_form": forms.get("file_form") or AttachmentForm(),
+            "paper_form": forms.get("paper_form") or PaperAttachmentForm(),
+            "error": forms.get("error", ""),
+            "may_edit": document.drafter_id == request.user.pk
+            and document.status == Document.Status.DRAFT,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -181,8 +208,12 @@ def attachment_add(request: AuthedRequest, pk: int) -> HttpResponse:
     if not uploads:
         return _attachments_page(request, document, 400, file_form=form)
     try:
-        services.attachment_add(actor=request.user, document=document, upload=uploads[0],
-                                title=form.cleaned_data.get("title") or "")
+        services.attachment_add(
+            actor=request.user,
+            document=document,
+            upload=uploads[0],
+            title=form.cleaned_data.get("title") or "",
+        )
     except DomainError as exc:
         form.add_error(None, exc.message)
         return _attachments_page(request, document, exc.status, file_form=form)
@@ -198,9 +229,12 @@ def attachment_add_paper(request: AuthedRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _attachments_page(request, document, 400, paper_form=form)
     try:
-        services.attachment_add_paper(actor=request.user, document=document,
-                                      title=form.cleaned_data["title"],
-                                      description=form.cleaned_data["description"])
+        services.attachment_add_paper(
+            actor=request.user,
+            document=document,
+            title=form.cleaned_data["title"],
+            description=form.cleaned_data["description"],
+        )
     except DomainError as exc:
         form.add_error(None, exc.message)
         return _attachments_page(request, document, exc.status, paper_form=form)
@@ -213,8 +247,9 @@ def attachment_add_paper(request: AuthedRequest, pk: int) -> HttpResponse:
 def attachment_remove(request: AuthedRequest, pk: int, attachment_id: int) -> HttpResponse:
     document = selectors.document_for_viewer(viewer=request.user, document_id=pk)
     try:
-        services.attachment_remove(actor=request.user, document=document,
-                                   attachment_id=attachment_id)
+        services.attachment_remove(
+            actor=request.user, document=document, attachment_id=attachment_id
+        )
     except DomainError as exc:
         return _attachments_page(request, document, exc.status, error=exc.message)
     messages.success(request, "附件已删除。")

@@ -28,8 +28,12 @@ def pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     document = selectors.document_for_reader(viewer=request.user, document_id=pk)
     if document.sealed_at is not None:
         document = selectors.document_for_viewer(viewer=request.user, document_id=pk)
-        return file_response(selectors.sealed_pdf(document=document),
-                             safe_name(document, ".pdf"), "application/pdf", inline=True)
+        return file_response(
+            selectors.sealed_pdf(document=document),
+            safe_name(document, ".pdf"),
+            "application/pdf",
+            inline=True,
+        )
     data = rendering.draft_pdf(document)
     return file_response(data, safe_name(document, "-草稿.pdf"), "application/pdf", inline=True)
 
@@ -53,8 +57,11 @@ def original(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def attachment_download(request: AuthedRequest, pk: int, attachment_id: int) -> HttpResponse:
     document = selectors.document_for_reader(viewer=request.user, document_id=pk)
-    attachment = document.attachments.select_related("upload__stored_file").filter(
-        pk=attachment_id, paper_only=False).first()
+    attachment = (
+        document.attachments.select_related("upload__stored_file")
+        .filter(pk=attachment_id, paper_only=False)
+        .first()
+    )
     if attachment is None or attachment.upload is None:
         raise NotFound("找不到该附件，或它是纸质附件。")
     return download_response(upload=attachment.upload)

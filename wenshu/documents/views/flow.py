@@ -18,17 +18,20 @@ from wenshu.documents.views.drafts import detail_context
 from wenshu.lib.errors import DomainError
 
 
-def _detail_refused(request: AuthedRequest, pk: int, exc: DomainError, **extra: Any
-                    ) -> HttpResponse:
+def _detail_refused(
+    request: AuthedRequest, pk: int, exc: DomainError, **extra: Any
+) -> HttpResponse:
     document = selectors.document_for_reader(viewer=request.user, document_id=pk)
     context = detail_context(request, document, error=exc.message, **extra)
     return render(request, "documents/pages/detail.html", context, status=exc.status)
 
 
-def _submit_page(request: AuthedRequest, document: Document, form: SubmitForm,
-                 status: int = 200) -> HttpResponse:
-    return render(request, "documents/pages/submit.html",
-                  {"document": document, "form": form}, status=status)
+def _submit_page(
+    request: AuthedRequest, document: Document, form: SubmitForm, status: int = 200
+) -> HttpResponse:
+    return render(
+        request, "documents/pages/submit.html", {"document": document, "form": form}, status=status
+    )
 
 
 @login_required
@@ -41,8 +44,12 @@ def submit(request: AuthedRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _submit_page(request, document, form, 400)
     try:
-        services.document_submit(actor=request.user, document=document, plan=form.plan(),
-                                 opinion=form.cleaned_data.get("opinion") or "")
+        services.document_submit(
+            actor=request.user,
+            document=document,
+            plan=form.plan(),
+            opinion=form.cleaned_data.get("opinion") or "",
+        )
     except DomainError as exc:
         form.add_error(None, exc.message)
         return _submit_page(request, document, form, exc.status)
@@ -62,8 +69,11 @@ def step(request: AuthedRequest, pk: int, item_id: int) -> HttpResponse:
         return _detail_refused(request, pk, error)
     try:
         item = services.document_act(
-            actor=request.user, document=document, item_id=item_id,
-            decision=form.cleaned_data["decision"], opinion=form.cleaned_data["opinion"],
+            actor=request.user,
+            document=document,
+            item_id=item_id,
+            decision=form.cleaned_data["decision"],
+            opinion=form.cleaned_data["opinion"],
         )
     except DomainError as exc:
         return _detail_refused(request, pk, exc)
@@ -100,13 +110,21 @@ def cancel(request: AuthedRequest, pk: int) -> HttpResponse:
 # --- 用印 ----------------------------------------------------------------------------------
 
 
-def _seal_page(request: AuthedRequest, document: Document, status: int = 200,
-               **extra: Any) -> HttpResponse:
+def _seal_page(
+    request: AuthedRequest, document: Document, status: int = 200, **extra: Any
+) -> HttpResponse:
     state = selectors.seal_state(viewer=request.user, document=document)
-    return render(request, "documents/pages/seal.html", {
-        "document": document, "state": state,
-        "form": extra.pop("form", None) or SealDecisionForm(), **extra,
-    }, status=status)
+    return render(
+        request,
+        "documents/pages/seal.html",
+        {
+            "document": document,
+            "state": state,
+            "form": extra.pop("form", None) or SealDecisionForm(),
+            **extra,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -125,8 +143,9 @@ def seal_decide(request: AuthedRequest, pk: int) -> HttpResponse:
         opinion = form.cleaned_data["opinion"] if form.is_valid() else ""
         if not form.is_valid():
             raise DomainError("意见不能超过 300 字。")
-        services.document_seal_decide(actor=request.user, document=document, approve=approve,
-                                      opinion=opinion)
+        services.document_seal_decide(
+            actor=request.user, document=document, approve=approve, opinion=opinion
+        )
     except DomainError as exc:
         fresh = selectors.document_for_viewer(viewer=request.user, document_id=pk)
         return _seal_page(request, fresh, exc.status, error=exc.message, form=form)

@@ -36,7 +36,12 @@ def lock(delivery: Delivery) -> Delivery:
 
 
 def event(
-    delivery: Delivery, kind: str, *, actor: User | None, at: datetime, note: str = "",
+    delivery: Delivery,
+    kind: str,
+    *,
+    actor: User | None,
+    at: datetime,
+    note: str = "",
     data: dict[str, Any] | None = None,
 ) -> DeliveryEvent:
     return DeliveryEvent.objects.create(

@@ -62,7 +62,9 @@ def _render(delivery: Delivery, copy: PrintedCopy) -> bytes:
     watermark = f"{delivery.recipient_name} {when:%Y-%m-%d %H:%M} 打印"
     try:
         return render_pdf(
-            data, fonts=rendering.fonts_from_settings(), copy_number=f"{copy.copy_no:06d}",
+            data,
+            fonts=rendering.fonts_from_settings(),
+            copy_number=f"{copy.copy_no:06d}",
             watermark=watermark,
         )
     except (OSError, ValueError) as exc:
@@ -86,11 +88,21 @@ def delivery_print(*, actor: User, delivery: Delivery) -> PrintedPdf:
             delivery=row, copy_no=row.printed_count, printed_by=actor, printed_at=now
         )
         first = set_received_at(row)
-        event(row, DeliveryEvent.Kind.PRINTED, actor=actor, at=now,
-              note=f"份号 {copy.copy_no:06d}" + ("（首次打印，记为接收时间）" if first else ""),
-              data={"copy_no": copy.copy_no})
-        audit_record(actor=actor, action="exchange.delivery_printed", target=row,
-                     unit=row.recipient_unit, details={"copy_no": copy.copy_no})
+        event(
+            row,
+            DeliveryEvent.Kind.PRINTED,
+            actor=actor,
+            at=now,
+            note=f"份号 {copy.copy_no:06d}" + ("（首次打印，记为接收时间）" if first else ""),
+            data={"copy_no": copy.copy_no},
+        )
+        audit_record(
+            actor=actor,
+            action="exchange.delivery_printed",
+            target=row,
+            unit=row.recipient_unit,
+            details={"copy_no": copy.copy_no},
+        )
         pdf = _render(row, copy)
     delivery.printed_count, delivery.received_at = row.printed_count, row.received_at
     return PrintedPdf(copy=copy, pdf=pdf)

@@ -52,8 +52,11 @@ class RegistrationInput:
 def registration_defaults(*, delivery: Delivery) -> RegistrationInput:
     doc = delivery.document
     return RegistrationInput(
-        sender_name=delivery.dispatch.sender_name, doc_number=doc.doc_number, title=doc.title,
-        copies=max(delivery.print_allowed, 1), urgency=doc.urgency,
+        sender_name=delivery.dispatch.sender_name,
+        doc_number=doc.doc_number,
+        title=doc.title,
+        copies=max(delivery.print_allowed, 1),
+        urgency=doc.urgency,
         received_on=timezone.localdate(),
     )
 
@@ -99,17 +102,29 @@ def delivery_sign(*, actor: User, delivery: Delivery, data: RegistrationInput) -
         now = timezone.now()
         year = data.received_on.year
         reg = Registration.objects.create(
-            delivery=row, unit_id=row.recipient_unit_id, year=year,
+            delivery=row,
+            unit_id=row.recipient_unit_id,
+            year=year,
             number=_next_number(row.recipient_unit_id, year),
-            sender_name=data.sender_name.strip()[:200], doc_number=data.doc_number.strip()[:60],
-            title=data.title.strip()[:200], copies=data.copies, urgency=data.urgency,
-            received_on=data.received_on, registered_by=actor, registered_at=now,
+            sender_name=data.sender_name.strip()[:200],
+            doc_number=data.doc_number.strip()[:60],
+            title=data.title.strip()[:200],
+            copies=data.copies,
+            urgency=data.urgency,
+            received_on=data.received_on,
+            registered_by=actor,
+            registered_at=now,
         )
         row.signed_at = now
         row.save(update_fields=["status", "signed_at"])
         event(row, _E.SIGNED, actor=actor, at=now, note=f"收文登记号 {reg.label}")
-        audit_record(actor=actor, action="exchange.delivery_signed", target=row,
-                     unit=row.recipient_unit, details={"registration": reg.label})
+        audit_record(
+            actor=actor,
+            action="exchange.delivery_signed",
+            target=row,
+            unit=row.recipient_unit,
+            details={"registration": reg.label},
+        )
     delivery.status, delivery.signed_at = row.status, row.signed_at
     return reg
 
@@ -131,8 +146,13 @@ def delivery_return(*, actor: User, delivery: Delivery, reason: str) -> Delivery
         row.returned_at, row.return_reason = now, reason
         row.save(update_fields=["status", "returned_at", "return_reason"])
         event(row, _E.RETURNED, actor=actor, at=now, note=reason)
-        audit_record(actor=actor, action="exchange.delivery_returned", target=row,
-                     unit=row.recipient_unit, details={"reason": reason})
+        audit_record(
+            actor=actor,
+            action="exchange.delivery_returned",
+            target=row,
+            unit=row.recipient_unit,
+            details={"reason": reason},
+        )
         _notify_returned(row, reason)
     delivery.status, delivery.returned_at = row.status, row.returned_at
     delivery.return_reason = reason
@@ -146,9 +166,11 @@ def _notify_returned(row: Delivery, reason: str) -> None:
 
     doc = row.document
     notify_send(
-        recipients=sender_clerks(row), title=f"公文被退回：{doc.title}"[:200],
+        recipients=sender_clerks(row),
+        title=f"公文被退回：{doc.title}"[:200],
         body=f"{row.recipient_name}退回了《{doc.title}》，原因：{reason}",
-        link=reverse("exchange:tracking", args=[doc.pk]), kind=KIND,
+        link=reverse("exchange:tracking", args=[doc.pk]),
+        kind=KIND,
     )
 
 
@@ -165,17 +187,30 @@ def delivery_report_fault(*, actor: User, delivery: Delivery, note: str = "") ->
     with transaction.atomic():
         row = lock(delivery)
         ticket = ticket_raise_system(
-            source="exchange", category="exchange", unit=row.recipient_unit,
+            source="exchange",
+            category="exchange",
+            unit=row.recipient_unit,
             summary=f"收文验证未通过：{doc.doc_number}《{doc.title}》"[:200],
             details=f"收文单位：{row.recipient_name}\n来文单位：{row.dispatch.sender_name}\n"
-                    f"原因：{result.summary}\n补充说明：{(note or '').strip()[:500]}",
+            f"原因：{result.summary}\n补充说明：{(note or '').strip()[:500]}",
             dedupe_key=f"delivery-verify-{row.pk}",
         )
         if not row.events.filter(kind=_E.FAULT).exists():
-            event(row, _E.FAULT, actor=actor, at=timezone.now(), note=f"故障单 #{ticket.pk}",
-                  data={"ticket_id": ticket.pk})
-            audit_record(actor=actor, action="exchange.delivery_fault_reported", target=row,
-                         unit=row.recipient_unit, details={"ticket_id": ticket.pk})
+            event(
+                row,
+                _E.FAULT,
+                actor=actor,
+                at=timezone.now(),
+                note=f"故障单 #{ticket.pk}",
+                data={"ticket_id": ticket.pk},
+            )
+            audit_record(
+                actor=actor,
+                action="exchange.delivery_fault_reported",
+                target=row,
+                unit=row.recipient_unit,
+                details={"ticket_id": ticket.pk},
+            )
     return ticket.pk
 
 
@@ -198,10 +233,20 @@ def delivery_mark_imported(*, actor: User, delivery: Delivery) -> Delivery:
         if not delivery_check(delivery=row).ok:
             raise Conflict("该公文验证未通过，不能进入内部办理；请退回或上报故障。")
         first = set_received_at(row)
-        event(row, _E.IMPORTED, actor=actor, at=timezone.now(),
-              note="首次导入，记为接收时间" if first else "")
-        audit_record(actor=actor, action="exchange.delivery_imported", target=row,
-                     unit=row.recipient_unit, details={"first": first})
+        event(
+            row,
+            _E.IMPORTED,
+            actor=actor,
+            at=timezone.now(),
+            note="首次导入，记为接收时间" if first else "",
+        )
+        audit_record(
+            actor=actor,
+            action="exchange.delivery_imported",
+            target=row,
+            unit=row.recipient_unit,
+            details={"first": first},
+        )
     return row
 
 
@@ -223,10 +268,21 @@ def delivery_link_correction(*, actor: User, returned: Delivery, corrected: Deli
             raise Conflict("该送达已关联过被退回的公文。")
         row.replaces = returned
         row.save(update_fields=["replaces"])
-        event(returned, _E.CORRECTED, actor=actor, at=timezone.now(),
-              note=f"更正版本：{row.document.title}", data={"delivery_id": row.pk})
-        audit_record(actor=actor, action="exchange.delivery_corrected", target=row,
-                     unit=row.recipient_unit, details={"replaces": returned.pk})
+        event(
+            returned,
+            _E.CORRECTED,
+            actor=actor,
+            at=timezone.now(),
+            note=f"更正版本：{row.document.title}",
+            data={"delivery_id": row.pk},
+        )
+        audit_record(
+            actor=actor,
+            action="exchange.delivery_corrected",
+            target=row,
+            unit=row.recipient_unit,
+            details={"replaces": returned.pk},
+        )
         _notify_awaiting(row)
     return row
 
@@ -235,6 +291,10 @@ def _notify_awaiting(row: Delivery) -> None:
     from wenshu.notify.services import notify_send
 
     if row.status in AWAITING_SIGNATURE:
-        notify_send(recipients=receiver_clerks(row), title=f"更正版本已送达：{row.document.title}",
-                    body=f"{row.dispatch.sender_name}已发送更正版本，替代被退回的公文。",
-                    link=f"/exchange/received/{row.document_id}/", kind=KIND)
+        notify_send(
+            recipients=receiver_clerks(row),
+            title=f"更正版本已送达：{row.document.title}",
+            body=f"{row.dispatch.sender_name}已发送更正版本，替代被退回的公文。",
+            link=f"/exchange/received/{row.document_id}/",
+            kind=KIND,
+        )

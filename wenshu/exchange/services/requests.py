@@ -60,19 +60,36 @@ def delivery_request(
         try:
             with transaction.atomic():
                 req = DeliveryRequest.objects.create(
-                    delivery=row, kind=kind, count=count, reason=reason, requested_by=actor,
+                    delivery=row,
+                    kind=kind,
+                    count=count,
+                    reason=reason,
+                    requested_by=actor,
                     requested_at=now,
                 )
         except IntegrityError:
             raise Conflict("已有同类申请正在等待发文单位处理，请勿重复申请。") from None
-        event(row, DeliveryEvent.Kind.REQUESTED, actor=actor, at=now,
-              note=f"{req.get_kind_display()}{f' {count} 份' if count else ''}：{reason}",
-              data={"request_id": req.pk})
-        audit_record(actor=actor, action="exchange.request_made", target=row,
-                     unit=row.recipient_unit, details={"kind": kind, "count": count})
-        _notify(sender_clerks(row), f"收文单位申请{req.get_kind_display()}：{row.document.title}",
-                f"{row.recipient_name}申请{_what(req)}，原因：{reason}",
-                reverse("exchange:requests"))
+        event(
+            row,
+            DeliveryEvent.Kind.REQUESTED,
+            actor=actor,
+            at=now,
+            note=f"{req.get_kind_display()}{f' {count} 份' if count else ''}：{reason}",
+            data={"request_id": req.pk},
+        )
+        audit_record(
+            actor=actor,
+            action="exchange.request_made",
+            target=row,
+            unit=row.recipient_unit,
+            details={"kind": kind, "count": count},
+        )
+        _notify(
+            sender_clerks(row),
+            f"收文单位申请{req.get_kind_display()}：{row.document.title}",
+            f"{row.recipient_name}申请{_what(req)}，原因：{reason}",
+            reverse("exchange:requests"),
+        )
     return req
 
 
@@ -90,7 +107,8 @@ def _lock_request(actor: User, request: DeliveryRequest) -> DeliveryRequest:
     found = (
         DeliveryRequest.objects.select_for_update(of=("self",))
         .select_related("delivery__dispatch", "delivery__document")
-        .filter(pk=request.pk, delivery__dispatch__sender_unit_id=actor.unit_id).first()
+        .filter(pk=request.pk, delivery__dispatch__sender_unit_id=actor.unit_id)
+        .first()
     )
     if found is None or not actor.is_active:
         raise NotFound("找不到该申请，或您无权查看。")
@@ -118,15 +136,29 @@ def delivery_request_decide(
                 print_allowed=F("print_allowed") + req.count
             )
         kind = DeliveryEvent.Kind.APPROVED if approve else DeliveryEvent.Kind.REFUSED
-        event(delivery, kind, actor=actor, at=now,
-              note=f"{_what(req)}{'：' + note if note else ''}", data={"request_id": req.pk})
-        audit_record(actor=actor, action=f"exchange.request_{req.status}", target=delivery,
-                     unit=delivery.recipient_unit, details={"request_id": req.pk})
+        event(
+            delivery,
+            kind,
+            actor=actor,
+            at=now,
+            note=f"{_what(req)}{'：' + note if note else ''}",
+            data={"request_id": req.pk},
+        )
+        audit_record(
+            actor=actor,
+            action=f"exchange.request_{req.status}",
+            target=delivery,
+            unit=delivery.recipient_unit,
+            details={"request_id": req.pk},
+        )
         verdict = "同意" if approve else "不同意"
         people = receiver_clerks(delivery)
         if req.requested_by not in people and req.requested_by.is_active:
             people.append(req.requested_by)
-        _notify(people, f"发文单位{verdict}了申请：{delivery.document.title}",
-                f"{delivery.dispatch.sender_name}{verdict}{_what(req)}。{note}",
-                reverse("exchange:received", args=[delivery.document_id]))
+        _notify(
+            people,
+            f"发文单位{verdict}了申请：{delivery.document.title}",
+            f"{delivery.dispatch.sender_name}{verdict}{_what(req)}。{note}",
+            reverse("exchange:received", args=[delivery.document_id]),
+        )
     return req

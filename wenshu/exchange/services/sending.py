@@ -119,7 +119,10 @@ def _create_deliveries(
     deliveries = Delivery.objects.bulk_create(rows)
     DeliveryEvent.objects.bulk_create(
         DeliveryEvent(
-            delivery=d, kind=DeliveryEvent.Kind.DELIVERED, at=now, actor=actor,
+            delivery=d,
+            kind=DeliveryEvent.Kind.DELIVERED,
+            at=now,
+            actor=actor,
             data={"kind": d.kind, "print_allowed": d.print_allowed},
         )
         for d in deliveries
@@ -136,7 +139,9 @@ def recipient_clerks(unit_ids: Iterable[int]) -> list[User]:
     return list(
         User.objects.filter(
             unit_id__in=list(unit_ids), status=User.Status.ACTIVE, role_grants__role=Role.CLERK
-        ).distinct().order_by("unit_id", "id")
+        )
+        .distinct()
+        .order_by("unit_id", "id")
     )
 
 
@@ -190,8 +195,12 @@ def document_send(
         item = _check_sender(actor, doc)
         _check_sendable(doc)
         plan = recipients_resolve(
-            actor=actor, sender_unit=actor.unit, main_units=main_units, copy_units=copy_units,
-            groups=groups, copy_groups=copy_groups,
+            actor=actor,
+            sender_unit=actor.unit,
+            main_units=main_units,
+            copy_units=copy_units,
+            groups=groups,
+            copy_groups=copy_groups,
         )
         allowed = print_permissions(
             recipients=plan.recipients, print_allowed=print_allowed, print_default=print_default
@@ -200,14 +209,24 @@ def document_send(
 
 
 def _send_locked(
-    actor: User, doc: Document, item: WorkItem | None, plan: RecipientList,
-    allowed: dict[int, int], key: str,
+    actor: User,
+    doc: Document,
+    item: WorkItem | None,
+    plan: RecipientList,
+    allowed: dict[int, int],
+    key: str,
 ) -> list[Delivery]:
     now = timezone.now()  # S1 art. 37: see the module docstring
     dispatch = Dispatch.objects.create(
-        document=doc, idempotency_key=key, sender_unit_id=doc.unit_id,
-        sender_name=_sender_name(doc, actor.unit, now), sent_by=actor, sent_at=now,
-        main_count=plan.main_count, copy_count=plan.copy_count, groups=plan.groups,
+        document=doc,
+        idempotency_key=key,
+        sender_unit_id=doc.unit_id,
+        sender_name=_sender_name(doc, actor.unit, now),
+        sent_by=actor,
+        sent_at=now,
+        main_count=plan.main_count,
+        copy_count=plan.copy_count,
+        groups=plan.groups,
     )
     deliveries = _create_deliveries(dispatch, plan, allowed, actor)
     document_mark_sent(actor=actor, document=doc, sent_at=now)

@@ -44,10 +44,14 @@ class Verification:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "ok": self.ok, "reasons": self.reasons, "warnings": self.warnings,
-            "seal_name": self.seal_name, "seal_unit": self.seal_unit,
+            "ok": self.ok,
+            "reasons": self.reasons,
+            "warnings": self.warnings,
+            "seal_name": self.seal_name,
+            "seal_unit": self.seal_unit,
             "signing_time": self.signing_time.isoformat() if self.signing_time else None,
-            "seal_status": self.seal_status, "seal_note": self.seal_note,
+            "seal_status": self.seal_status,
+            "seal_note": self.seal_note,
         }
 
 
@@ -93,10 +97,15 @@ def delivery_check(*, delivery: Delivery) -> Verification:
         reasons += [f"电子印章：{r}" for r in seal.reasons]
     reasons += _stored_files(document)
     return Verification(
-        ok=not reasons, reasons=reasons, warnings=list(verdict.warnings),
-        seal_name=seal.seal_name or verdict.seal_name or "", seal_unit=seal.unit_name or "",
-        signing_time=seal.signing_time, seal_status=seal.seal_status or "",
-        seal_note=seal.note, seal_id=seal.seal_id,
+        ok=not reasons,
+        reasons=reasons,
+        warnings=list(verdict.warnings),
+        seal_name=seal.seal_name or verdict.seal_name or "",
+        seal_unit=seal.unit_name or "",
+        signing_time=seal.signing_time,
+        seal_status=seal.seal_status or "",
+        seal_note=seal.note,
+        seal_id=seal.seal_id,
     )
 
 
@@ -118,8 +127,13 @@ def delivery_verify(*, actor: User, delivery: Delivery) -> Verification:
         row.save(update_fields=["status", "verified_at"])
         kind = DeliveryEvent.Kind.VERIFIED if result.ok else DeliveryEvent.Kind.VERIFY_FAILED
         event(row, kind, actor=actor, at=now, note=result.summary, data=result.as_dict())
-        audit_record(actor=actor, action=f"exchange.delivery_{kind}", target=row,
-                     unit=row.recipient_unit, result="ok" if result.ok else "failed",
-                     details={"reasons": result.reasons})
+        audit_record(
+            actor=actor,
+            action=f"exchange.delivery_{kind}",
+            target=row,
+            unit=row.recipient_unit,
+            result="ok" if result.ok else "failed",
+            details={"reasons": result.reasons},
+        )
     delivery.status, delivery.verified_at = row.status, row.verified_at
     return result

@@ -23,8 +23,11 @@ def make_seal(city: Any) -> Any:
     app = seals.seal_application_submit(
         actor=city.a_clerk,
         data=seals.ApplicationInput(
-            kind="new", reason="电子公文用章", seal_type="document",
-            custodians=[city.a_custodian], threshold_k=1,
+            kind="new",
+            reason="电子公文用章",
+            seal_type="document",
+            custodians=[city.a_custodian],
+            threshold_k=1,
         ),
     )
     app = seals.seal_application_sign_off(actor=city.a_leader, application=app, approve=True)
@@ -39,8 +42,12 @@ def _open_item(document: Document, task: str) -> WorkItem:
 
 
 def seal_document(
-    city: Any, seal: Any, *, title: str = "关于做好2026年预算编制工作的通知",
-    urgency: str = "", plan: documents.FlowPlan | None = None,
+    city: Any,
+    seal: Any,
+    *,
+    title: str = "关于做好2026年预算编制工作的通知",
+    urgency: str = "",
+    plan: documents.FlowPlan | None = None,
     before_submit: Callable[[Document], Any] | None = None,
 ) -> Document:
     """Draft (a_staff) → 核稿 (a_clerk) → 签发 (a_leader) → 用印 (a_custodian): SEALED, with
@@ -48,7 +55,10 @@ def seal_document(
     doc = documents.document_create(
         actor=city.a_staff,
         data=documents.DraftInput(
-            doc_type="通知", title=title, urgency=urgency, main_recipients="市直各部门",
+            doc_type="通知",
+            title=title,
+            urgency=urgency,
+            main_recipients="市直各部门",
             body_text="一、总体要求\n各单位要按照本通知要求，认真做好预算编制工作。",
             seal_id=seal.pk,
         ),
@@ -101,7 +111,9 @@ def more(city: Any) -> Recipients:
     group = UnitGroup.objects.create(name="市直各部门")
     group.units.add(city.a, d)
     return Recipients(
-        c=c, d=d, group=group,
+        c=c,
+        d=d,
+        group=group,
         c_clerk=make_person("c_clerk", c, "clerk", real_name="程文书", mobile="13900001111"),
         d_clerk=make_person("d_clerk", d, "clerk", real_name="丁文书", mobile="13900002222"),
     )

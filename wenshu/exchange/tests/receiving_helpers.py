@@ -14,7 +14,10 @@ from wenshu.exchange.tests.conftest import key
 
 def send_to_b(city: Any, doc: Any, copies: int = 2) -> Delivery:
     services.document_send(
-        actor=city.a_clerk, document=doc, main_units=[city.b], print_allowed=copies,
+        actor=city.a_clerk,
+        document=doc,
+        main_units=[city.b],
+        print_allowed=copies,
         idempotency_key=key(),
     )
     return Delivery.objects.get(document=doc, recipient_unit=city.b)
@@ -23,7 +26,8 @@ def send_to_b(city: Any, doc: Any, copies: int = 2) -> Delivery:
 def signed_for(city: Any, delivery: Delivery) -> Delivery:
     services.delivery_verify(actor=city.b_clerk, delivery=delivery)
     services.delivery_sign(
-        actor=city.b_clerk, delivery=delivery,
+        actor=city.b_clerk,
+        delivery=delivery,
         data=services.registration_defaults(delivery=delivery),
     )
     return Delivery.objects.get(pk=delivery.pk)

@@ -70,7 +70,9 @@ def test_retrying_with_the_same_key_returns_the_first_result(client, city, doc, 
 
 def test_a_new_key_after_sending_is_409(client, city, doc, more, sent):
     again = post(
-        client, city.a_clerk, f"/documents/{doc.pk}/send",
+        client,
+        city.a_clerk,
+        f"/documents/{doc.pk}/send",
         body(city, more, idempotency_key="api-key-2"),
     )
     assert again.status_code == 409

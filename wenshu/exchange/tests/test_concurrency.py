@@ -42,8 +42,12 @@ def _race(calls: list[Callable[[], object]]) -> list[str]:
 
 def _send(clerk, doc, more, idempotency_key):
     return lambda: services.document_send(
-        actor=clerk, document=doc, main_units=[more.c], copy_units=[more.d],
-        print_allowed=1, idempotency_key=idempotency_key,
+        actor=clerk,
+        document=doc,
+        main_units=[more.c],
+        copy_units=[more.d],
+        print_allowed=1,
+        idempotency_key=idempotency_key,
     )
 
 

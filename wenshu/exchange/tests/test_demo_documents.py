@@ -35,7 +35,8 @@ def test_the_demo_documents_are_sealed_and_sent_through_the_services(loaded):
     assert czj.deliveries.get(recipient_unit__short_name="市政府办").print_allowed == 0
     letter = Dispatch.objects.get(sender_unit__short_name="市教育局")
     assert sorted(letter.deliveries.values_list("recipient_name", "kind")) == [
-        ("白银市交通运输局", "copy"), ("白银市公安局", "main")
+        ("白银市交通运输局", "copy"),
+        ("白银市公安局", "main"),
     ]
 
 

@@ -20,8 +20,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def sent(city, doc, more):
     services.document_send(
-        actor=city.a_clerk, document=doc, main_units=[city.b], copy_units=[more.c],
-        groups=[more.group], print_allowed={city.b.pk: 3}, print_default=0,
+        actor=city.a_clerk,
+        document=doc,
+        main_units=[city.b],
+        copy_units=[more.c],
+        groups=[more.group],
+        print_allowed={city.b.pk: 3},
+        print_default=0,
         idempotency_key=key(),
     )
     return doc
@@ -69,9 +74,7 @@ def test_the_send_page_previews_the_expanded_recipients(city, doc, more, login):
     assert not Dispatch.objects.exists()
 
 
-def test_sending_from_the_page_uses_the_typed_copies_and_goes_to_tracking(
-    city, doc, more, login
-):
+def test_sending_from_the_page_uses_the_typed_copies_and_goes_to_tracking(city, doc, more, login):
     form = send_form(city, more, **{f"print_{more.c.pk}": "0", f"print_{city.b.pk}": "5"})
     response = login(city.a_clerk).post(reverse("exchange:send", args=[doc.pk]), form)
     assert response.status_code == 302
@@ -152,7 +155,7 @@ def test_the_tracking_page_lists_every_recipient_with_status_and_print(city, sen
 def test_the_tracking_page_filters(city, sent, login, query, shown, hidden):
     page = login(city.a_clerk).get(reverse("exchange:tracking", args=[sent.pk]), query)
     text = page.content.decode()
-    table = text[text.index("<tbody>", text.index("催办</th>")):]
+    table = text[text.index("<tbody>", text.index("催办</th>")) :]
     assert shown in table and hidden not in table
 
 
@@ -170,8 +173,13 @@ def test_the_sent_list_has_a_bounded_number_of_queries(
     city, sent, sealed, more, login, django_assert_max_num_queries
 ):
     for _ in range(2):
-        services.document_send(actor=city.a_clerk, document=sealed(), main_units=[more.c],
-                               print_allowed=1, idempotency_key=key())
+        services.document_send(
+            actor=city.a_clerk,
+            document=sealed(),
+            main_units=[more.c],
+            print_allowed=1,
+            idempotency_key=key(),
+        )
     client = login(city.a_clerk)
     client.get(reverse("exchange:sent"))
     with django_assert_max_num_queries(25):
@@ -230,6 +238,10 @@ def test_others_get_404_on_the_recipients_pages(city, sent, login, who):
 
 
 def test_pages_need_a_login(client, sent):
-    for url in (reverse("exchange:sent"), reverse("exchange:tracking", args=[sent.pk]),
-                reverse("exchange:to_dispatch"), reverse("exchange:send", args=[sent.pk])):
+    for url in (
+        reverse("exchange:sent"),
+        reverse("exchange:tracking", args=[sent.pk]),
+        reverse("exchange:to_dispatch"),
+        reverse("exchange:send", args=[sent.pk]),
+    ):
         assert client.get(url).status_code == 302

@@ -99,8 +99,9 @@ def test_the_sender_links_a_corrected_version_to_the_returned_one(city, sealed, 
     services.delivery_return(actor=city.b_clerk, delivery=delivery, reason="附件缺失")
     corrected = send_to_b(city, sealed(title="关于做好预算编制工作的通知（更正）"))
     with pytest.raises(NotFound):
-        services.delivery_link_correction(actor=city.b_clerk, returned=delivery,
-                                          corrected=corrected)
+        services.delivery_link_correction(
+            actor=city.b_clerk, returned=delivery, corrected=corrected
+        )
     services.delivery_link_correction(actor=city.a_clerk, returned=delivery, corrected=corrected)
     assert Delivery.objects.get(pk=corrected.pk).replaces_id == delivery.pk
 
@@ -143,11 +144,13 @@ def test_more_copies_requested_approved_then_printed(city, delivery):
     signed_for(city, delivery)
     for _ in range(2):
         services.delivery_print(actor=city.b_clerk, delivery=delivery)
-    req = services.delivery_request(actor=city.b_clerk, delivery=delivery, kind="more_copies",
-                                    count=1, reason="需分送分管领导")
+    req = services.delivery_request(
+        actor=city.b_clerk, delivery=delivery, kind="more_copies", count=1, reason="需分送分管领导"
+    )
     with pytest.raises(Conflict, match="请勿重复申请"):
-        services.delivery_request(actor=city.b_clerk, delivery=delivery, kind="more_copies",
-                                  count=1, reason="再申请")
+        services.delivery_request(
+            actor=city.b_clerk, delivery=delivery, kind="more_copies", count=1, reason="再申请"
+        )
     assert Notification.objects.filter(recipient=city.a_clerk, title__contains="追加").exists()
     with pytest.raises(NotFound):
         services.delivery_request_decide(actor=city.b_clerk, request=req, approve=True)
@@ -160,28 +163,30 @@ def test_more_copies_requested_approved_then_printed(city, delivery):
 
 
 def test_a_refusal_needs_a_reason_and_leaves_the_permission(city, delivery):
-    req = services.delivery_request(actor=city.b_clerk, delivery=delivery, kind="resend",
-                                    reason="无法打开")
+    req = services.delivery_request(
+        actor=city.b_clerk, delivery=delivery, kind="resend", reason="无法打开"
+    )
     with pytest.raises(DomainError, match="理由"):
         services.delivery_request_decide(actor=city.a_clerk, request=req, approve=False)
-    services.delivery_request_decide(actor=city.a_clerk, request=req, approve=False,
-                                     note="请重新下载")
+    services.delivery_request_decide(
+        actor=city.a_clerk, request=req, approve=False, note="请重新下载"
+    )
     assert DeliveryRequest.objects.get(pk=req.pk).status == DeliveryRequest.Status.REFUSED
     assert Delivery.objects.get(pk=delivery.pk).print_allowed == 2
 
 
 def test_bad_requests_are_refused(city, delivery):
     with pytest.raises(DomainError, match="追加份数"):
-        services.delivery_request(actor=city.b_clerk, delivery=delivery, kind="more_copies",
-                                  count=0, reason="需要")
+        services.delivery_request(
+            actor=city.b_clerk, delivery=delivery, kind="more_copies", count=0, reason="需要"
+        )
     with pytest.raises(DomainError, match="申请原因"):
-        services.delivery_request(actor=city.b_clerk, delivery=delivery, kind="resend",
-                                  reason="")
+        services.delivery_request(actor=city.b_clerk, delivery=delivery, kind="resend", reason="")
     with pytest.raises(DomainError, match="申请事项"):
-        services.delivery_request(actor=city.b_clerk, delivery=delivery, kind="other",
-                                  reason="x")
+        services.delivery_request(actor=city.b_clerk, delivery=delivery, kind="other", reason="x")
     leader = make_person("a_clerk_less", city.a, "unit_leader")
-    req = services.delivery_request(actor=city.b_clerk, delivery=delivery, kind="resend",
-                                    reason="无法打开")
+    req = services.delivery_request(
+        actor=city.b_clerk, delivery=delivery, kind="resend", reason="无法打开"
+    )
     with pytest.raises(Forbidden):
         services.delivery_request_decide(actor=leader, request=req, approve=True)

@@ -59,8 +59,9 @@ def test_a_clerk_verifies_signs_prints_asks_for_more_and_prints_again(
     downloads = tmp_path / "downloads"
     downloads.mkdir()
     b = browser_login(city.b_clerk)
-    b.execute_cdp_cmd("Page.setDownloadBehavior",
-                      {"behavior": "allow", "downloadPath": str(downloads)})
+    b.execute_cdp_cmd(
+        "Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+    )
     b.get(live_server.url + "/workbench/")
     b.find_element(By.PARTIAL_LINK_TEXT, "待签收").click()
     b.find_element(By.LINK_TEXT, doc.title).click()

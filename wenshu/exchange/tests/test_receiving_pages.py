@@ -53,10 +53,15 @@ def test_signed_and_returned_tabs(city, sealed, delivery, login):
 def test_the_register_form_keeps_what_was_typed_when_refused(city, delivery, login):
     client = login(city.b_clerk)
     client.get(reverse("exchange:received", args=[delivery.document_id]))
-    response = client.post(reverse("exchange:sign", args=[delivery.pk]), {
-        "sender_name": "白银市财政局", "title": "自拟标题", "copies": "0",
-        "received_on": "2026-01-01",
-    })
+    response = client.post(
+        reverse("exchange:sign", args=[delivery.pk]),
+        {
+            "sender_name": "白银市财政局",
+            "title": "自拟标题",
+            "copies": "0",
+            "received_on": "2026-01-01",
+        },
+    )
     assert response.status_code == 400 and "自拟标题" in response.content.decode()
     assert Delivery.objects.get(pk=delivery.pk).status == Delivery.Status.VERIFIED
 
@@ -74,17 +79,21 @@ def test_printing_beyond_the_limit_says_why_and_offers_a_request(city, doc, logi
 
 def _routes(delivery):
     d, doc = delivery.pk, delivery.document_id
-    pages = [("get", reverse("exchange:received", args=[doc])),
-             ("get", reverse("exchange:seal_picture", args=[d])),
-             ("get", reverse("exchange:received_package", args=[d]))]
+    pages = [
+        ("get", reverse("exchange:received", args=[doc])),
+        ("get", reverse("exchange:seal_picture", args=[d])),
+        ("get", reverse("exchange:received_package", args=[d])),
+    ]
     posts = ["sign", "return", "fault", "print", "request"]
     pages += [("post", reverse(f"exchange:{name}", args=[d])) for name in posts]
-    api = [("get", f"/api/v1/exchange/received/{d}"),
-           ("post", f"/api/v1/exchange/received/{d}/sign"),
-           ("post", f"/api/v1/exchange/received/{d}/return"),
-           ("post", f"/api/v1/exchange/received/{d}/fault"),
-           ("post", f"/api/v1/exchange/received/{d}/print"),
-           ("post", f"/api/v1/exchange/received/{d}/requests")]
+    api = [
+        ("get", f"/api/v1/exchange/received/{d}"),
+        ("post", f"/api/v1/exchange/received/{d}/sign"),
+        ("post", f"/api/v1/exchange/received/{d}/return"),
+        ("post", f"/api/v1/exchange/received/{d}/fault"),
+        ("post", f"/api/v1/exchange/received/{d}/print"),
+        ("post", f"/api/v1/exchange/received/{d}/requests"),
+    ]
     return pages, api
 
 
@@ -111,14 +120,21 @@ def test_the_inbox_shows_nothing_of_other_units(city, delivery, outsider, login)
 
 
 def test_requests_are_decided_only_by_the_senders_clerk(city, delivery, outsider, login):
-    req = services.delivery_request(actor=city.b_clerk, delivery=delivery, kind="resend",
-                                    reason="无法打开")
+    req = services.delivery_request(
+        actor=city.b_clerk, delivery=delivery, kind="resend", reason="无法打开"
+    )
     url = reverse("exchange:decide", args=[req.pk])
     for person in (outsider, city.b_clerk):
         client = login(person)
         assert client.post(url, {"decision": "approve"}).status_code == 404
-        assert client.post(f"/api/v1/exchange/requests/{req.pk}/decide",
-                           {"approve": True}, content_type="application/json").status_code == 404
+        assert (
+            client.post(
+                f"/api/v1/exchange/requests/{req.pk}/decide",
+                {"approve": True},
+                content_type="application/json",
+            ).status_code
+            == 404
+        )
         assert "无法打开" not in client.get(reverse("exchange:requests")).content.decode()
         client.logout()
     client = login(city.a_clerk)
@@ -131,20 +147,26 @@ def test_the_api_walks_the_whole_receipt(city, delivery, login):
     client = login(city.b_clerk)
     opened = client.get(f"/api/v1/exchange/received/{delivery.pk}").json()
     assert opened["verification"]["ok"] is True
-    reg = client.post(f"/api/v1/exchange/received/{delivery.pk}/sign", {},
-                      content_type="application/json")
+    reg = client.post(
+        f"/api/v1/exchange/received/{delivery.pk}/sign", {}, content_type="application/json"
+    )
     assert reg.status_code == 201 and reg.json()["number"] == 1
     for _ in range(2):
         pdf = client.post(f"/api/v1/exchange/received/{delivery.pk}/print")
         assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     refused = client.post(f"/api/v1/exchange/received/{delivery.pk}/print")
     assert refused.status_code == 409 and "全部打印" in refused.json()["message"]
-    asked = client.post(f"/api/v1/exchange/received/{delivery.pk}/requests",
-                        {"kind": "more_copies", "count": 1, "reason": "需要"},
-                        content_type="application/json")
+    asked = client.post(
+        f"/api/v1/exchange/received/{delivery.pk}/requests",
+        {"kind": "more_copies", "count": 1, "reason": "需要"},
+        content_type="application/json",
+    )
     assert asked.status_code == 201
-    bad = client.post(f"/api/v1/exchange/received/{delivery.pk}/return", {"reason": ""},
-                      content_type="application/json")
+    bad = client.post(
+        f"/api/v1/exchange/received/{delivery.pk}/return",
+        {"reason": ""},
+        content_type="application/json",
+    )
     assert bad.status_code in (400, 409)
     inbox = client.get("/api/v1/exchange/inbox", {"tab": "signed"}).json()
     assert [d["id"] for d in inbox] == [delivery.pk]

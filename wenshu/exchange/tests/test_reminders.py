@@ -23,8 +23,13 @@ pytestmark = pytest.mark.django_db
 def sent(city, doc, more):
     """The document sent to B (主送), C (抄送) and, through the group, D."""
     services.document_send(
-        actor=city.a_clerk, document=doc, main_units=[city.b], copy_units=[more.c],
-        groups=[more.group], print_allowed=2, idempotency_key=key(),
+        actor=city.a_clerk,
+        document=doc,
+        main_units=[city.b],
+        copy_units=[more.c],
+        groups=[more.group],
+        print_allowed=2,
+        idempotency_key=key(),
     )
     return {d.recipient_unit_id: d for d in Delivery.objects.all()}
 

@@ -94,7 +94,8 @@ def test_it_refuses_a_bad_print_permission_and_writes_nothing(city, doc, copies)
 def test_a_unit_in_main_and_copy_counts_as_main(city, doc, more):
     deliveries = send(city, doc, main_units=[city.b, more.c], copy_units=[more.c], groups=[])
     assert {d.recipient_unit_id: d.kind for d in deliveries} == {
-        city.b.pk: Delivery.Kind.MAIN, more.c.pk: Delivery.Kind.MAIN
+        city.b.pk: Delivery.Kind.MAIN,
+        more.c.pk: Delivery.Kind.MAIN,
     }
 
 

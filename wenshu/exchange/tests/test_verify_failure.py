@@ -23,10 +23,15 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clamd_socket")]
 
 def _attach(city):
     def add(doc):
-        upload = file_ingest(actor=city.a_staff, name="预算表.csv",
-                             data_or_fileobj="单位,金额\n市财政局,100\n".encode())
-        documents.attachment_add(actor=city.a_staff, document=doc, upload=upload,
-                                 title="2027年度预算表")
+        upload = file_ingest(
+            actor=city.a_staff,
+            name="预算表.csv",
+            data_or_fileobj="单位,金额\n市财政局,100\n".encode(),
+        )
+        documents.attachment_add(
+            actor=city.a_staff, document=doc, upload=upload, title="2027年度预算表"
+        )
+
     return add
 
 
@@ -35,7 +40,9 @@ def tampered(city, sealed):
     doc = sealed(before_submit=_attach(city))
     delivery = send_to_b(city, doc)
     stored = doc.attachments.get().upload.stored_file
-    Path(default_storage.path(stored.storage_name)).write_bytes("单位,金额\n市财政局,999\n".encode())
+    Path(default_storage.path(stored.storage_name)).write_bytes(
+        "单位,金额\n市财政局,999\n".encode()
+    )
     return delivery
 
 

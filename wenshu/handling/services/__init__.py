@@ -20,8 +20,20 @@ from wenshu.handling.services.reminders import assignments_remind_overdue, check
 from wenshu.handling.services.report import compliance_report, compliance_xlsx
 
 __all__ = [
-    "HandlerInput", "acting_as", "assignments_remind_overdue", "checkin_remind",
-    "circulation_read", "circulation_send", "compliance_report", "compliance_xlsx",
-    "delegation_create", "delegation_revoke", "delivery_import", "handling_act",
-    "handling_archive", "handling_propose", "principals_now", "shown_as",
+    "HandlerInput",
+    "acting_as",
+    "assignments_remind_overdue",
+    "checkin_remind",
+    "circulation_read",
+    "circulation_send",
+    "compliance_report",
+    "compliance_xlsx",
+    "delegation_create",
+    "delegation_revoke",
+    "delivery_import",
+    "handling_act",
+    "handling_archive",
+    "handling_propose",
+    "principals_now",
+    "shown_as",
 ]

@@ -24,7 +24,10 @@ def principals_now(actor: User) -> list[User]:
         return []
     now = timezone.now()
     rows = Delegation.objects.filter(
-        delegate_id=actor.pk, starts_at__lte=now, ends_at__gt=now, revoked_at__isnull=True,
+        delegate_id=actor.pk,
+        starts_at__lte=now,
+        ends_at__gt=now,
+        revoked_at__isnull=True,
         principal__status=User.Status.ACTIVE,
     ).select_related("principal")
     return [d.principal for d in rows]
@@ -78,13 +81,23 @@ def delegation_create(
         if overlap.exists():
             raise Conflict("该时段内您已指定了代办人，请先撤销原委托。")
         row = Delegation.objects.create(
-            principal=actor, delegate=delegate, starts_at=starts_at, ends_at=ends_at,
+            principal=actor,
+            delegate=delegate,
+            starts_at=starts_at,
+            ends_at=ends_at,
             reason=(reason or "").strip()[:200],
         )
-        audit_record(actor=actor, action="handling.delegation_create", target=row,
-                     unit=actor.unit, details={"delegate_id": delegate.pk,
-                                               "starts_at": starts_at.isoformat(),
-                                               "ends_at": ends_at.isoformat()})
+        audit_record(
+            actor=actor,
+            action="handling.delegation_create",
+            target=row,
+            unit=actor.unit,
+            details={
+                "delegate_id": delegate.pk,
+                "starts_at": starts_at.isoformat(),
+                "ends_at": ends_at.isoformat(),
+            },
+        )
     return row
 
 
@@ -98,7 +111,8 @@ def delegation_revoke(*, actor: User, delegation: Delegation) -> Delegation:
         )
         if not updated:
             raise Conflict("该代办委托已撤销。")
-        audit_record(actor=actor, action="handling.delegation_revoke", target=delegation,
-                     unit=actor.unit)
+        audit_record(
+            actor=actor, action="handling.delegation_revoke", target=delegation, unit=actor.unit
+        )
     delegation.refresh_from_db()
     return delegation

@@ -62,18 +62,31 @@ def delivery_import(*, actor: User, delivery: Delivery) -> Handling:
         if Handling.objects.filter(delivery=delivery).exists():
             raise Conflict("该公文已导入办理，请勿重复导入。")
         instance = workflow.process_start(
-            actor=actor, key="shouwen", unit=delivery.recipient_unit, subject_type=SUBJECT_TYPE,
-            subject_id=delivery.pk, data={"registrar": principal.pk},
+            actor=actor,
+            key="shouwen",
+            unit=delivery.recipient_unit,
+            subject_type=SUBJECT_TYPE,
+            subject_id=delivery.pk,
+            data={"registrar": principal.pk},
             title=delivery.document.title,
         )
         handling = Handling.objects.create(
-            delivery=delivery, unit=delivery.recipient_unit, process_id=instance.pk,
-            imported_by=actor, on_behalf_of=behalf, imported_at=timezone.now(),
+            delivery=delivery,
+            unit=delivery.recipient_unit,
+            process_id=instance.pk,
+            imported_by=actor,
+            on_behalf_of=behalf,
+            imported_at=timezone.now(),
         )
         _mark_imported(actor=actor, principal=principal, delivery=delivery)
-        audit_record(actor=actor, action="handling.import", target=handling,
-                     unit=handling.unit, on_behalf_of=behalf,
-                     details={"delivery_id": delivery.pk, "process_id": instance.pk})
+        audit_record(
+            actor=actor,
+            action="handling.import",
+            target=handling,
+            unit=handling.unit,
+            on_behalf_of=behalf,
+            details={"delivery_id": delivery.pk, "process_id": instance.pk},
+        )
     return handling
 
 
@@ -100,15 +113,20 @@ def _check_plan(handling: Handling, leader_ids: list[int], handlers: list[Handle
         raise DomainError("请至少选择一位批示领导。")
     if not handlers:
         raise DomainError("请至少选择一个承办部门，并填写办理期限。")
-    leaders = User.objects.filter(pk__in=leader_ids, unit_id=handling.unit_id,
-                                  status=User.Status.ACTIVE, role_grants__role=Role.UNIT_LEADER)
+    leaders = User.objects.filter(
+        pk__in=leader_ids,
+        unit_id=handling.unit_id,
+        status=User.Status.ACTIVE,
+        role_grants__role=Role.UNIT_LEADER,
+    )
     if leaders.distinct().count() != len(set(leader_ids)):
         raise DomainError("批示领导须是本单位在岗的单位负责人。")
     ids = [h.department_id for h in handlers]
     if len(set(ids)) != len(ids):
         raise DomainError("承办部门不能重复选择。")
-    if Department.objects.filter(pk__in=ids, unit_id=handling.unit_id,
-                                 is_active=True).count() != len(ids):
+    if Department.objects.filter(
+        pk__in=ids, unit_id=handling.unit_id, is_active=True
+    ).count() != len(ids):
         raise DomainError("承办部门须是本单位启用的部门。")
     today = timezone.localdate()
     if any(h.due < today for h in handlers):
@@ -116,7 +134,11 @@ def _check_plan(handling: Handling, leader_ids: list[int], handlers: list[Handle
 
 
 def handling_propose(
-    *, actor: User, handling: Handling, opinion: str, leader_ids: list[int],
+    *,
+    actor: User,
+    handling: Handling,
+    opinion: str,
+    leader_ids: list[int],
     handlers: list[HandlerInput],
 ) -> Handling:
     """拟办: the clerk proposes how to handle it, which leaders instruct, which departments act."""
@@ -128,10 +150,12 @@ def handling_propose(
     }
     with transaction.atomic():
         workflow.work_item_complete(actor=actor, item=item, opinion=opinion, data=data)
-        Assignment.objects.bulk_create([
-            Assignment(handling=handling, department_id=h.department_id, due=h.due)
-            for h in handlers
-        ])
+        Assignment.objects.bulk_create(
+            [
+                Assignment(handling=handling, department_id=h.department_id, due=h.due)
+                for h in handlers
+            ]
+        )
     return handling
 
 
@@ -139,8 +163,9 @@ def handling_act(
     *, actor: User, handling: Handling, item_id: int, decision: str = "approve", opinion: str = ""
 ) -> WorkItem:
     """批示 / 承办 / 办结 on one open item (the workflow checks who may act, delegates too)."""
-    item = WorkItem.objects.filter(pk=item_id, instance_id=handling.process_id,
-                                   task_spec_id__in=ACT_TASKS).first()
+    item = WorkItem.objects.filter(
+        pk=item_id, instance_id=handling.process_id, task_spec_id__in=ACT_TASKS
+    ).first()
     if item is None:
         raise NotFound("找不到该办理环节。")
     with transaction.atomic():
@@ -149,15 +174,17 @@ def handling_act(
         )
         if item.task_spec_id == "handle" and item.candidate_department_id:
             Assignment.objects.filter(
-                handling=handling, department_id=item.candidate_department_id,
+                handling=handling,
+                department_id=item.candidate_department_id,
                 done_at__isnull=True,
             ).update(done_at=timezone.now())
     return done
 
 
 def _next_piece(unit_id: int, year: int, retention: str) -> int:
-    counter, _ = ArchiveCounter.objects.get_or_create(unit_id=unit_id, year=year,
-                                                      retention=retention)
+    counter, _ = ArchiveCounter.objects.get_or_create(
+        unit_id=unit_id, year=year, retention=retention
+    )
     counter = ArchiveCounter.objects.select_for_update().get(pk=counter.pk)
     counter.last += 1
     counter.save(update_fields=["last"])
@@ -178,8 +205,9 @@ def _org_code(handling: Handling, org_code: str) -> str:
     if not _CODE.match(code):
         raise DomainError("请填写机构代码（1–10 位大写字母或数字，如 BGS）。")
     if first is not None:
-        DepartmentCode.objects.get_or_create(department_id=first.department_id,
-                                             defaults={"code": code})
+        DepartmentCode.objects.get_or_create(
+            department_id=first.department_id, defaults={"code": code}
+        )
     return code
 
 
@@ -202,15 +230,28 @@ def handling_archive(
         piece = _next_piece(handling.unit_id, year, retention)
         fonds = fonds_code(handling.unit_id)
         record = ArchiveRecord.objects.create(
-            handling=locked, unit_id=handling.unit_id, fonds=fonds, year=year,
-            retention=retention, org_code=code, piece_no=piece, pages=pages,
+            handling=locked,
+            unit_id=handling.unit_id,
+            fonds=fonds,
+            year=year,
+            retention=retention,
+            org_code=code,
+            piece_no=piece,
+            pages=pages,
             archive_code=f"{fonds}-WS·{year}-{retention}-{code}-{piece:04d}",
-            archived_by=actor, on_behalf_of=done.on_behalf_of, archived_at=now,
+            archived_by=actor,
+            on_behalf_of=done.on_behalf_of,
+            archived_at=now,
         )
         locked.save(update_fields=["status"])
-        audit_record(actor=actor, action="handling.archive", target=record,
-                     unit=handling.unit, on_behalf_of=done.on_behalf_of,
-                     details={"archive_code": record.archive_code})
+        audit_record(
+            actor=actor,
+            action="handling.archive",
+            target=record,
+            unit=handling.unit,
+            on_behalf_of=done.on_behalf_of,
+            details={"archive_code": record.archive_code},
+        )
     handling.refresh_from_db()
     return record
 
@@ -220,8 +261,9 @@ def circulation_send(*, actor: User, handling: Handling, reader_ids: list[int]) 
     principal = acting_as(actor, _clerk_of(handling.unit_id))
     if principal is None:
         raise Forbidden("只有本单位文书可以发起传阅。")
-    readers = list(User.objects.filter(pk__in=reader_ids, unit_id=handling.unit_id,
-                                       status=User.Status.ACTIVE))
+    readers = list(
+        User.objects.filter(pk__in=reader_ids, unit_id=handling.unit_id, status=User.Status.ACTIVE)
+    )
     if not readers or len(readers) != len(set(reader_ids)):
         raise DomainError("请选择本单位在岗人员传阅。")
     with transaction.atomic(), on_behalf(actor, principal) as behalf:
@@ -232,11 +274,22 @@ def circulation_send(*, actor: User, handling: Handling, reader_ids: list[int]) 
             ignore_conflicts=True,
         )
         added = handling.circulations.count() - before
-        notify_send(recipients=readers, title="请阅：" + handling.delivery.document.title[:60],
-                    body="有一份收文请您传阅。", link=f"/handling/{handling.pk}/",
-                    kind="handling", sms=False)
-        audit_record(actor=actor, action="handling.circulate", target=handling,
-                     unit=handling.unit, on_behalf_of=behalf, details={"readers": reader_ids})
+        notify_send(
+            recipients=readers,
+            title="请阅：" + handling.delivery.document.title[:60],
+            body="有一份收文请您传阅。",
+            link=f"/handling/{handling.pk}/",
+            kind="handling",
+            sms=False,
+        )
+        audit_record(
+            actor=actor,
+            action="handling.circulate",
+            target=handling,
+            unit=handling.unit,
+            on_behalf_of=behalf,
+            details={"readers": reader_ids},
+        )
     return added
 
 
@@ -249,7 +302,12 @@ def circulation_read(*, actor: User, handling: Handling) -> Circulation:
     row = rows[principal.pk]
     with transaction.atomic(), on_behalf(actor, principal) as behalf:
         Circulation.objects.filter(pk=row.pk, read_at__isnull=True).update(read_at=timezone.now())
-        audit_record(actor=actor, action="handling.read", target=handling,
-                     unit=handling.unit, on_behalf_of=behalf)
+        audit_record(
+            actor=actor,
+            action="handling.read",
+            target=handling,
+            unit=handling.unit,
+            on_behalf_of=behalf,
+        )
     row.refresh_from_db()
     return row

@@ -41,8 +41,14 @@ def checkin_windows() -> list[Window]:
 
 def window_starting(now: datetime) -> Window | None:
     local = timezone.localtime(now)
-    return next((w for w in checkin_windows()
-                 if (w.start.hour, w.start.minute) == (local.hour, local.minute)), None)
+    return next(
+        (
+            w
+            for w in checkin_windows()
+            if (w.start.hour, w.start.minute) == (local.hour, local.minute)
+        ),
+        None,
+    )
 
 
 def checkin_remind(*, now: datetime | None = None) -> int:
@@ -52,22 +58,33 @@ def checkin_remind(*, now: datetime | None = None) -> int:
     if window is None:
         return 0
     today = timezone.localdate(now)
-    lagging = (Delivery.objects.filter(status__in=AWAITING_SIGNATURE, signed_at__isnull=True,
-                                       returned_at__isnull=True, delivered_at__lte=now)
-               .values("recipient_unit").annotate(n=Count("id")).order_by("recipient_unit"))
+    lagging = (
+        Delivery.objects.filter(
+            status__in=AWAITING_SIGNATURE,
+            signed_at__isnull=True,
+            returned_at__isnull=True,
+            delivered_at__lte=now,
+        )
+        .values("recipient_unit")
+        .annotate(n=Count("id"))
+        .order_by("recipient_unit")
+    )
     sent = 0
     for row in lagging:
         unit = Unit.objects.get(pk=row["recipient_unit"])
         try:
             with transaction.atomic():
-                CheckinReminder.objects.create(unit=unit, date=today, window=window.label,
-                                               pending=row["n"], sent_at=now)
+                CheckinReminder.objects.create(
+                    unit=unit, date=today, window=window.label, pending=row["n"], sent_at=now
+                )
                 key = f"checkin:{unit.pk}:{today.isoformat()}:{window.label}"
                 notify_send(
                     recipients=role_holders(role=Role.CLERK, unit=unit),
-                    title="签收提醒", link="/exchange/",
+                    title="签收提醒",
+                    link="/exchange/",
                     body=f"本单位有 {row['n']} 份公文尚未签收，请在 {window.label} 内签收。",
-                    kind="checkin", dedupe_key=key,
+                    kind="checkin",
+                    dedupe_key=key,
                 )
         except IntegrityError:  # already reminded in this window
             continue
@@ -85,16 +102,20 @@ def assignments_remind_overdue(*, now: datetime | None = None) -> int:
     sent = 0
     for a in due:
         with transaction.atomic():
-            claimed = (Assignment.objects.filter(pk=a.pk, done_at__isnull=True)
-                       .exclude(reminded_on=today)
-                       .update(reminded_on=today, remind_count=F("remind_count") + 1))
+            claimed = (
+                Assignment.objects.filter(pk=a.pk, done_at__isnull=True)
+                .exclude(reminded_on=today)
+                .update(reminded_on=today, remind_count=F("remind_count") + 1)
+            )
             if not claimed:
                 continue
             people = User.objects.filter(department=a.department, status=User.Status.ACTIVE)
             notify_send(
-                recipients=people, title="催办：" + a.handling.delivery.document.title[:60],
+                recipients=people,
+                title="催办：" + a.handling.delivery.document.title[:60],
                 body=f"承办期限 {a.due:%Y-%m-%d} 已过，请尽快办理。",
-                link=f"/handling/{a.handling_id}/", kind="handling",
+                link=f"/handling/{a.handling_id}/",
+                kind="handling",
                 dedupe_key=f"handling-overdue:{a.pk}:{today.isoformat()}",
             )
             sent += 1

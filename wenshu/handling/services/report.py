@@ -38,8 +38,10 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
     if (end - start).days > 366:
         raise DomainError("统计期间不能超过一年。")
     tz = timezone.get_current_timezone()
-    return (datetime.combine(start, time.min, tz),
-            datetime.combine(end + timedelta(days=1), time.min, tz))
+    return (
+        datetime.combine(start, time.min, tz),
+        datetime.combine(end + timedelta(days=1), time.min, tz),
+    )
 
 
 def compliance_report(
@@ -57,22 +59,32 @@ def compliance_report(
         qs = qs.filter(recipient_unit_id=viewer.unit_id)
     lo, hi = _bounds(start, end)
     wait = ExpressionWrapper(F("signed_at") - F("delivered_at"), output_field=DurationField())
-    rows = (qs.filter(delivered_at__gte=lo, delivered_at__lt=hi)
-            .values("recipient_unit", "recipient_unit__short_name")
-            .annotate(
-                deliveries=Count("id"),
-                signed=Count("id", filter=Q(signed_at__isnull=False)),
-                within=Count("id", filter=Q(
-                    signed_at__lte=F("delivered_at") + timedelta(hours=hours))),
-                waited=Sum(wait, filter=Q(signed_at__isnull=False)),
-                returns=Count("id", filter=Q(returned_at__isnull=False)),
-            ).order_by("recipient_unit__short_name"))
-    return [ComplianceRow(
-        unit_id=r["recipient_unit"], unit_name=r["recipient_unit__short_name"],
-        deliveries=r["deliveries"], signed=r["signed"], signed_within=r["within"],
-        avg_hours=(round(_seconds(r["waited"]) / r["signed"] / 3600, 2) if r["signed"] else None),
-        returns=r["returns"],
-    ) for r in rows]
+    rows = (
+        qs.filter(delivered_at__gte=lo, delivered_at__lt=hi)
+        .values("recipient_unit", "recipient_unit__short_name")
+        .annotate(
+            deliveries=Count("id"),
+            signed=Count("id", filter=Q(signed_at__isnull=False)),
+            within=Count("id", filter=Q(signed_at__lte=F("delivered_at") + timedelta(hours=hours))),
+            waited=Sum(wait, filter=Q(signed_at__isnull=False)),
+            returns=Count("id", filter=Q(returned_at__isnull=False)),
+        )
+        .order_by("recipient_unit__short_name")
+    )
+    return [
+        ComplianceRow(
+            unit_id=r["recipient_unit"],
+            unit_name=r["recipient_unit__short_name"],
+            deliveries=r["deliveries"],
+            signed=r["signed"],
+            signed_within=r["within"],
+            avg_hours=(
+                round(_seconds(r["waited"]) / r["signed"] / 3600, 2) if r["signed"] else None
+            ),
+            returns=r["returns"],
+        )
+        for r in rows
+    ]
 
 
 def _seconds(value: timedelta | int | float | None) -> float:
@@ -85,7 +97,13 @@ def _seconds(value: timedelta | int | float | None) -> float:
 
 
 HEADERS = (
-    "单位", "送达件数", "已签收", "时限内签收", "时限内签收率", "平均签收用时（小时）", "退回件数",
+    "单位",
+    "送达件数",
+    "已签收",
+    "时限内签收",
+    "时限内签收率",
+    "平均签收用时（小时）",
+    "退回件数",
 )
 
 
@@ -96,8 +114,17 @@ def compliance_xlsx(rows: list[ComplianceRow], *, start: date, end: date, hours:
     ws.append([f"签收情况通报 {start:%Y-%m-%d} 至 {end:%Y-%m-%d}（时限 {hours} 小时）"])
     ws.append(list(HEADERS))
     for r in rows:
-        ws.append([r.unit_name, r.deliveries, r.signed, r.signed_within, r.within_rate,
-                   r.avg_hours if r.avg_hours is not None else "—", r.returns])
+        ws.append(
+            [
+                r.unit_name,
+                r.deliveries,
+                r.signed,
+                r.signed_within,
+                r.within_rate,
+                r.avg_hours if r.avg_hours is not None else "—",
+                r.returns,
+            ]
+        )
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

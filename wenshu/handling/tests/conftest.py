@@ -21,24 +21,46 @@ from wenshu.exchange.tests.conftest import make_seal, seal_document
 from wenshu.org.models import Department
 
 
-def deliver(city: Any, recipient: Any, *, title: str = "关于报送年度预算执行情况的通知",
-            at: datetime | None = None, signed_at: datetime | None = None,
-            returned_at: datetime | None = None) -> Delivery:
+def deliver(
+    city: Any,
+    recipient: Any,
+    *,
+    title: str = "关于报送年度预算执行情况的通知",
+    at: datetime | None = None,
+    signed_at: datetime | None = None,
+    returned_at: datetime | None = None,
+) -> Delivery:
     """One document of unit A sent to `recipient` at `at` (signed for at `signed_at`)."""
     at = at or timezone.now() - timedelta(hours=1)
     doc = Document.objects.create(
-        unit=city.a, drafter=city.a_staff, status=Document.Status.SENT, doc_type="通知",
-        issuer_mark="白银市财政局文件", title=title, issuer_signature="白银市财政局",
+        unit=city.a,
+        drafter=city.a_staff,
+        status=Document.Status.SENT,
+        doc_type="通知",
+        issuer_mark="白银市财政局文件",
+        title=title,
+        issuer_signature="白银市财政局",
         doc_number=f"白财发〔2026〕{Document.objects.count() + 1}号",
     )
     dispatch = Dispatch.objects.create(
-        document=doc, idempotency_key=f"k{doc.pk}", sender_unit=city.a, sender_name="市财政局",
-        sent_by=city.a_clerk, sent_at=at, main_count=1,
+        document=doc,
+        idempotency_key=f"k{doc.pk}",
+        sender_unit=city.a,
+        sender_name="市财政局",
+        sent_by=city.a_clerk,
+        sent_at=at,
+        main_count=1,
     )
     return Delivery.objects.create(
-        dispatch=dispatch, document=doc, recipient_unit=recipient,
-        recipient_name=recipient.short_name, kind="main", print_allowed=2, delivered_at=at,
-        signed_at=signed_at, returned_at=returned_at,
+        dispatch=dispatch,
+        document=doc,
+        recipient_unit=recipient,
+        recipient_name=recipient.short_name,
+        kind="main",
+        print_allowed=2,
+        delivered_at=at,
+        signed_at=signed_at,
+        returned_at=returned_at,
         return_reason="文号有误" if returned_at else "",
     )
 
@@ -57,11 +79,14 @@ def b(city: Any) -> UnitB:
     office = Department.objects.create(unit=city.b, name="办公室", order=1)
     finance = Department.objects.create(unit=city.b, name="计划财务科", order=2)
     return UnitB(
-        office=office, finance=finance,
-        office_staff=make_person("b_office", city.b, "staff", real_name="王办公",
-                                 department=office),
-        finance_staff=make_person("b_finance", city.b, "staff", real_name="刘财务",
-                                  department=finance),
+        office=office,
+        finance=finance,
+        office_staff=make_person(
+            "b_office", city.b, "staff", real_name="王办公", department=office
+        ),
+        finance_staff=make_person(
+            "b_finance", city.b, "staff", real_name="刘财务", department=finance
+        ),
         deputy=make_person("b_deputy", city.b, "unit_leader", real_name="贝副局长"),
     )
 
@@ -75,13 +100,19 @@ def signed(city: Any) -> Callable[..., Delivery]:
     def _make(title: str = "关于报送年度预算执行情况的通知") -> Delivery:
         doc = seal_document(city, seal, title=title)
         [delivery] = exchange.document_send(
-            actor=city.a_clerk, document=doc, main_units=[city.b], print_allowed=2,
+            actor=city.a_clerk,
+            document=doc,
+            main_units=[city.b],
+            print_allowed=2,
             idempotency_key=secrets.token_hex(8),
         )
         exchange.delivery_verify(actor=city.b_clerk, delivery=delivery)
         delivery.refresh_from_db()
-        exchange.delivery_sign(actor=city.b_clerk, delivery=delivery,
-                               data=exchange.registration_defaults(delivery=delivery))
+        exchange.delivery_sign(
+            actor=city.b_clerk,
+            delivery=delivery,
+            data=exchange.registration_defaults(delivery=delivery),
+        )
         delivery.refresh_from_db()
         return delivery
 

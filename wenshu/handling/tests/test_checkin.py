@@ -41,14 +41,17 @@ def test_it_writes_exactly_one_reminder_per_lagging_unit_at_a_window_start(city:
     rows = {r.unit_id: r.pending for r in CheckinReminder.objects.all()}
     assert rows == {city.b.pk: 1, c.pk: 2}
     sms = OutboxMessage.objects.filter(kind="checkin")
-    assert sorted(m.recipient_id for m in sms) == sorted([c_clerk.pk, b_clerk2.pk])
+    assert sorted(m.recipient_id or 0 for m in sms) == sorted([c_clerk.pk, b_clerk2.pk])
     assert Notification.objects.filter(kind="checkin", recipient=city.b_clerk).count() == 1
 
 
 def test_it_sends_nothing_at_a_minute_that_is_not_a_window_start(city: Any) -> None:
     _lagging_city(city)
-    for moment in (WINDOW_START + timedelta(minutes=1), WINDOW_START.replace(hour=9, minute=30),
-                   WINDOW_START.replace(hour=12, minute=0)):
+    for moment in (
+        WINDOW_START + timedelta(minutes=1),
+        WINDOW_START.replace(hour=9, minute=30),
+        WINDOW_START.replace(hour=12, minute=0),
+    ):
         with time_machine.travel(moment, tick=False):
             assert checkin_remind() == 0
     assert not CheckinReminder.objects.exists()

@@ -30,15 +30,19 @@ def _deliveries(city: Any) -> None:
 
 def test_it_computes_the_figures_per_unit_for_the_period(city: Any) -> None:
     _deliveries(city)
-    rows = {r.unit_name: r for r in compliance_report(viewer=city.shuziban, start=START,
-                                                      end=END, hours=24)}
+    rows = {
+        r.unit_name: r
+        for r in compliance_report(viewer=city.shuziban, start=START, end=END, hours=24)
+    }
     b = rows["市教育局"]
     assert (b.deliveries, b.signed, b.signed_within, b.returns) == (3, 2, 1, 1)
     assert b.avg_hours == 16.0
     assert b.within_rate == "33.3%"
     assert rows["市政府办"].avg_hours == 1.0
-    wider = {r.unit_name: r for r in compliance_report(viewer=city.shuziban, start=START,
-                                                       end=END, hours=48)}
+    wider = {
+        r.unit_name: r
+        for r in compliance_report(viewer=city.shuziban, start=START, end=END, hours=48)
+    }
     assert wider["市教育局"].signed_within == 2
 
 
@@ -65,16 +69,21 @@ def test_the_excel_file_carries_the_same_figures(city: Any) -> None:
 def test_the_page_and_the_excel_download(city: Any, login: Any) -> None:
     _deliveries(city)
     client = login(city.shuziban)
-    page = client.get("/handling/compliance/", {"start": "2026-05-01", "end": "2026-05-31",
-                                                "hours": 24})
+    page = client.get(
+        "/handling/compliance/", {"start": "2026-05-01", "end": "2026-05-31", "hours": 24}
+    )
     assert page.status_code == 200 and "市教育局" in page.content.decode()
-    xlsx = client.get("/handling/compliance/", {"start": "2026-05-01", "end": "2026-05-31",
-                                                "hours": 24, "format": "xlsx"})
+    xlsx = client.get(
+        "/handling/compliance/",
+        {"start": "2026-05-01", "end": "2026-05-31", "hours": 24, "format": "xlsx"},
+    )
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
-    bad = client.get("/handling/compliance/", {"start": "2026-05-31", "end": "2026-05-01",
-                                               "hours": 24})
+    bad = client.get(
+        "/handling/compliance/", {"start": "2026-05-31", "end": "2026-05-01", "hours": 24}
+    )
     assert bad.status_code == 400 and "结束日期" in bad.content.decode()
-    api = client.get("/api/v1/handling/reports/compliance",
-                     {"start": "2026-05-01", "end": "2026-05-31"})
+    api = client.get(
+        "/api/v1/handling/reports/compliance", {"start": "2026-05-01", "end": "2026-05-31"}
+    )
     assert api.status_code == 200 and {r["unit_name"] for r in api.json()} >= {"市教育局"}
     assert login(city.b_staff).get("/handling/compliance/").status_code == 403

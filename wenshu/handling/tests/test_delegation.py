@@ -20,11 +20,15 @@ from wenshu.workflow.models import WorkItem
 
 def _propose(city: Any, b: Any, h: Handling) -> WorkItem:
     services.handling_propose(
-        actor=city.b_clerk, handling=h, opinion="拟请贝局长批示。", leader_ids=[city.b_leader.pk],
+        actor=city.b_clerk,
+        handling=h,
+        opinion="拟请贝局长批示。",
+        leader_ids=[city.b_leader.pk],
         handlers=[services.HandlerInput(b.office.pk, timezone.localdate() + timedelta(days=5))],
     )
-    return WorkItem.objects.get(instance_id=h.process_id, task_spec_id="instruct",
-                                status=WorkItem.Status.OPEN)
+    return WorkItem.objects.get(
+        instance_id=h.process_id, task_spec_id="instruct", status=WorkItem.Status.OPEN
+    )
 
 
 def test_the_delegate_acts_during_the_period_and_the_history_shows_both_names(
@@ -33,8 +37,13 @@ def test_the_delegate_acts_during_the_period_and_the_history_shows_both_names(
     h = services.delivery_import(actor=city.b_clerk, delivery=signed())
     item = _propose(city, b, h)
     now = timezone.now()
-    services.delegation_create(actor=city.b_leader, delegate=b.deputy, starts_at=now,
-                               ends_at=now + timedelta(days=3), reason="出差")
+    services.delegation_create(
+        actor=city.b_leader,
+        delegate=b.deputy,
+        starts_at=now,
+        ends_at=now + timedelta(days=3),
+        reason="出差",
+    )
     assert item in wf.todo_for(viewer=b.deputy)
     services.handling_act(actor=b.deputy, handling=h, item_id=item.pk, opinion="同意。")
     item.refresh_from_db()
@@ -42,6 +51,7 @@ def test_the_delegate_acts_during_the_period_and_the_history_shows_both_names(
     step = selectors.sheet(viewer=city.b_clerk, handling=h)[-1]
     assert step.person == "贝副局长（代贝局长）"
     audit = AuditEvent.objects.filter(action="workflow.item_complete").last()
+    assert audit is not None
     assert (audit.actor_id, audit.on_behalf_of_id) == (b.deputy.pk, city.b_leader.pk)
     page = selectors.handling_get(viewer=b.deputy, pk=h.pk)
     assert page == h
@@ -53,8 +63,9 @@ def test_the_delegation_ends_by_itself_and_the_delegate_is_refused_after_it(
     h = services.delivery_import(actor=city.b_clerk, delivery=signed())
     item = _propose(city, b, h)
     now = timezone.now()
-    services.delegation_create(actor=city.b_leader, delegate=b.deputy, starts_at=now,
-                               ends_at=now + timedelta(hours=8))
+    services.delegation_create(
+        actor=city.b_leader, delegate=b.deputy, starts_at=now, ends_at=now + timedelta(hours=8)
+    )
     with time_machine.travel(now + timedelta(hours=9)):
         assert item not in wf.todo_for(viewer=b.deputy)
         with pytest.raises(Forbidden):
@@ -69,12 +80,14 @@ def test_a_clerks_delegate_imports_from_the_unit_inbox_shown_as_both_names(
     delivery = signed()
     assert list(selectors.importable(viewer=city.b_staff)) == []
     now = timezone.now()
-    services.delegation_create(actor=city.b_clerk, delegate=city.b_staff, starts_at=now,
-                               ends_at=now + timedelta(days=1))
+    services.delegation_create(
+        actor=city.b_clerk, delegate=city.b_staff, starts_at=now, ends_at=now + timedelta(days=1)
+    )
     assert list(selectors.importable(viewer=city.b_staff)) == [delivery]
     h = services.delivery_import(actor=city.b_staff, delivery=delivery)
     assert (h.imported_by, h.on_behalf_of) == (city.b_staff, city.b_clerk)
     audit = AuditEvent.objects.filter(action="handling.import").last()
+    assert audit is not None
     assert audit.on_behalf_of_id == city.b_clerk.pk
     assert services.shown_as(h.imported_by, h.on_behalf_of) == "贝科员（代贝文书）"
 
@@ -82,29 +95,44 @@ def test_a_clerks_delegate_imports_from_the_unit_inbox_shown_as_both_names(
 def test_it_refuses_bad_delegations(city: Any, b: Any) -> None:
     now = timezone.now()
     with pytest.raises(DomainError, match="自己"):
-        services.delegation_create(actor=city.b_leader, delegate=city.b_leader, starts_at=now,
-                                   ends_at=now + timedelta(hours=1))
+        services.delegation_create(
+            actor=city.b_leader,
+            delegate=city.b_leader,
+            starts_at=now,
+            ends_at=now + timedelta(hours=1),
+        )
     with pytest.raises(NotFound):
-        services.delegation_create(actor=city.b_leader, delegate=city.a_clerk, starts_at=now,
-                                   ends_at=now + timedelta(hours=1))
+        services.delegation_create(
+            actor=city.b_leader,
+            delegate=city.a_clerk,
+            starts_at=now,
+            ends_at=now + timedelta(hours=1),
+        )
     with pytest.raises(DomainError, match="晚于"):
-        services.delegation_create(actor=city.b_leader, delegate=b.deputy, starts_at=now,
-                                   ends_at=now - timedelta(hours=1))
+        services.delegation_create(
+            actor=city.b_leader, delegate=b.deputy, starts_at=now, ends_at=now - timedelta(hours=1)
+        )
     with pytest.raises(DomainError, match="90"):
-        services.delegation_create(actor=city.b_leader, delegate=b.deputy, starts_at=now,
-                                   ends_at=now + timedelta(days=120))
-    services.delegation_create(actor=city.b_leader, delegate=b.deputy, starts_at=now,
-                               ends_at=now + timedelta(days=2))
+        services.delegation_create(
+            actor=city.b_leader, delegate=b.deputy, starts_at=now, ends_at=now + timedelta(days=120)
+        )
+    services.delegation_create(
+        actor=city.b_leader, delegate=b.deputy, starts_at=now, ends_at=now + timedelta(days=2)
+    )
     with pytest.raises(Conflict, match="已指定"):
-        services.delegation_create(actor=city.b_leader, delegate=city.b_staff,
-                                   starts_at=now + timedelta(days=1),
-                                   ends_at=now + timedelta(days=3))
+        services.delegation_create(
+            actor=city.b_leader,
+            delegate=city.b_staff,
+            starts_at=now + timedelta(days=1),
+            ends_at=now + timedelta(days=3),
+        )
 
 
 def test_a_revoked_delegation_stops_at_once(city: Any, b: Any) -> None:
     now = timezone.now()
-    row = services.delegation_create(actor=city.b_leader, delegate=b.deputy, starts_at=now,
-                                     ends_at=now + timedelta(days=2))
+    row = services.delegation_create(
+        actor=city.b_leader, delegate=b.deputy, starts_at=now, ends_at=now + timedelta(days=2)
+    )
     assert services.principals_now(b.deputy) == [city.b_leader]
     with pytest.raises(NotFound):
         services.delegation_revoke(actor=b.deputy, delegation=row)

@@ -24,11 +24,20 @@ def soon(days: int = 1, hour: int = 9) -> datetime:
 
 @pytest.fixture
 def event():
-    def _event(actor: Any, title: str = "处务会", *, leader: Any = None, days: int = 1,
-               hour: int = 9, hours: int = 1, **fields: Any) -> Event:
+    def _event(
+        actor: Any,
+        title: str = "处务会",
+        *,
+        leader: Any = None,
+        days: int = 1,
+        hour: int = 9,
+        hours: int = 1,
+        **fields: Any,
+    ) -> Event:
         start = soon(days, hour)
-        data = services.EventInput(title=title, start_at=start,
-                                   end_at=start + timedelta(hours=hours), **fields)
+        data = services.EventInput(
+            title=title, start_at=start, end_at=start + timedelta(hours=hours), **fields
+        )
         return services.event_create(actor=actor, data=data, leader=leader)
 
     return _event
@@ -39,10 +48,14 @@ def meeting_for(city):
     def _meeting(people: Sequence[Any], title: str = "全市财政工作会议", days: int = 2) -> Meeting:
         start = soon(days, 14)
         data = meeting_services.MeetingInput(
-            title=title, start_at=start, end_at=start + timedelta(hours=2),
-            place="市财政局三楼会议室", agenda="一、通报情况",
+            title=title,
+            start_at=start,
+            end_at=start + timedelta(hours=2),
+            place="市财政局三楼会议室",
+            agenda="一、通报情况",
             reply_deadline=start - timedelta(hours=3),
-            person_ids=[p.pk for p in people])
+            person_ids=[p.pk for p in people],
+        )
         return meeting_services.meeting_create(actor=city.a_clerk, data=data)
 
     return _meeting

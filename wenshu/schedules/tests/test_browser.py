@@ -52,7 +52,8 @@ def test_a_person_adds_an_event_and_subscribes(browser, live_server, client, cit
     _set(b, "end_at", (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
     b.find_element(By.XPATH, "//button[normalize-space()='保存']").click()
     WebDriverWait(b, 10).until(
-        EC.text_to_be_present_in_element((By.TAG_NAME, "main"), "日程已保存"))
+        EC.text_to_be_present_in_element((By.TAG_NAME, "main"), "日程已保存")
+    )
     assert "科室学习" in b.find_element(By.CSS_SELECTOR, "tr.today").text
     screenshot(b, "schedules-week")
     b.find_element(By.LINK_TEXT, "月视图").click()

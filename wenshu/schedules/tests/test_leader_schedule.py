@@ -15,8 +15,13 @@ pytestmark = pytest.mark.django_db
 
 def _items(viewer, leader):
     from datetime import timedelta
-    return {i.title for i in selectors.items_for_leader(
-        viewer=viewer, leader=leader, start=soon(0, 0), end=soon(0, 0) + timedelta(days=30))}
+
+    return {
+        i.title
+        for i in selectors.items_for_leader(
+            viewer=viewer, leader=leader, start=soon(0, 0), end=soon(0, 0) + timedelta(days=30)
+        )
+    }
 
 
 def test_a_keeper_keeps_the_leaders_schedule_on_their_behalf(city, event):
@@ -25,8 +30,11 @@ def test_a_keeper_keeps_the_leaders_schedule_on_their_behalf(city, event):
     assert done.owner == city.a_leader and done.created_by == city.a_clerk
     row = AuditEvent.objects.filter(action="schedules.event_create").latest("id")
     assert row.on_behalf_of_id == city.a_leader.pk
-    services.event_update(actor=city.a_clerk, event=done, data=services.EventInput(
-        title="局长下乡调研", start_at=done.start_at, end_at=done.end_at))
+    services.event_update(
+        actor=city.a_clerk,
+        event=done,
+        data=services.EventInput(title="局长下乡调研", start_at=done.start_at, end_at=done.end_at),
+    )
     assert _items(city.a_leader, city.a_leader) == {"局长下乡调研"}
 
 
@@ -104,7 +112,11 @@ def test_keepers_see_the_leader_page_and_outsiders_get_404(login, city, event):
     page = login(city.a_clerk).get(f"/schedules/leaders/{city.a_leader.pk}/week/")
     assert page.status_code == 200 and "局长调研" in page.content.decode()
     for path in ("week", "month"):
-        assert login(city.b_staff).get(
-            f"/schedules/leaders/{city.a_leader.pk}/{path}/").status_code == 404
-    assert login(city.b_staff).get(
-        f"/schedules/events/new/?leader={city.a_leader.pk}").status_code == 404
+        assert (
+            login(city.b_staff).get(f"/schedules/leaders/{city.a_leader.pk}/{path}/").status_code
+            == 404
+        )
+    assert (
+        login(city.b_staff).get(f"/schedules/events/new/?leader={city.a_leader.pk}").status_code
+        == 404
+    )

@@ -51,9 +51,15 @@ def test_the_month_page_lists_the_month(login, city, event):
 
 def test_the_form_keeps_input_when_refused(login, city):
     c = login(city.a_staff)
-    response = c.post("/schedules/events/new/", {
-        "title": "处务会", "start_at": "2026-12-01T10:00", "end_at": "2026-12-01T09:00",
-        "place": "302室"})
+    response = c.post(
+        "/schedules/events/new/",
+        {
+            "title": "处务会",
+            "start_at": "2026-12-01T10:00",
+            "end_at": "2026-12-01T09:00",
+            "place": "302室",
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 400
     assert "结束时间不能早于开始时间" in html and "302室" in html and "处务会" in html
@@ -62,15 +68,23 @@ def test_the_form_keeps_input_when_refused(login, city):
 
 def test_the_form_creates_edits_and_deletes(login, city):
     c = login(city.a_staff)
-    response = c.post("/schedules/events/new/", {
-        "title": "处务会", "start_at": "2026-12-01T09:00", "end_at": "2026-12-01T10:00",
-        "remind_minutes": "15"})
+    response = c.post(
+        "/schedules/events/new/",
+        {
+            "title": "处务会",
+            "start_at": "2026-12-01T09:00",
+            "end_at": "2026-12-01T10:00",
+            "remind_minutes": "15",
+        },
+    )
     assert response.status_code == 302
     done = Event.objects.get()
     assert done.owner == city.a_staff and done.remind_minutes == 15
     assert c.get(f"/schedules/events/{done.pk}/edit/").status_code == 200
-    c.post(f"/schedules/events/{done.pk}/edit/", {
-        "title": "处务会（改）", "start_at": "2026-12-01T09:00", "end_at": "2026-12-01T10:00"})
+    c.post(
+        f"/schedules/events/{done.pk}/edit/",
+        {"title": "处务会（改）", "start_at": "2026-12-01T09:00", "end_at": "2026-12-01T10:00"},
+    )
     done.refresh_from_db()
     assert done.title == "处务会（改）"
     assert c.post(f"/schedules/events/{done.pk}/delete/").status_code == 302
@@ -93,8 +107,7 @@ def test_pages_need_a_login(client):
         assert response.status_code == 302 and "login" in response["Location"]
 
 
-def test_the_week_page_query_count_does_not_grow_with_events(
-        login, city, event, meeting_for):
+def test_the_week_page_query_count_does_not_grow_with_events(login, city, event, meeting_for):
     c = login(city.a_staff)
     services.viewer_add(actor=city.a_leader, person=city.a_staff)
     event(city.a_staff, "第一项")

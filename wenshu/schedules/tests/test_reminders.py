@@ -13,8 +13,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _reminded() -> list[str]:
-    return sorted(Notification.objects.filter(kind="schedules.reminder")
-                  .values_list("recipient__username", flat=True))
+    return sorted(
+        Notification.objects.filter(kind="schedules.reminder").values_list(
+            "recipient__username", flat=True
+        )
+    )
 
 
 def test_it_reminds_once_at_the_chosen_time(city, event, time_machine):
@@ -33,8 +36,12 @@ def test_moving_the_event_rearms_its_reminder(city, event, time_machine):
     done = event(city.a_staff, "处务会", remind_minutes=10)
     time_machine.move_to(done.start_at - timedelta(minutes=5), tick=False)
     assert services.reminders_send_due() == 1
-    later = services.EventInput(title="处务会", start_at=done.start_at + timedelta(hours=2),
-                                end_at=done.end_at + timedelta(hours=2), remind_minutes=10)
+    later = services.EventInput(
+        title="处务会",
+        start_at=done.start_at + timedelta(hours=2),
+        end_at=done.end_at + timedelta(hours=2),
+        remind_minutes=10,
+    )
     services.event_update(actor=city.a_staff, event=done, data=later)
     assert services.reminders_send_due() == 0
     time_machine.move_to(later.start_at - timedelta(minutes=5), tick=False)

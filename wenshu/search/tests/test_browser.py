@@ -31,8 +31,9 @@ def browser_as(browser: Any, live_server: Any, settings: Any) -> Any:
     return _login
 
 
-def test_a_person_searches_and_filters_and_an_outsider_finds_nothing(corpus, live_server,
-                                                                     browser_as):
+def test_a_person_searches_and_filters_and_an_outsider_finds_nothing(
+    corpus, live_server, browser_as
+):
     b = browser_as(corpus.city.a_staff)
     b.get(live_server.url + "/workbench/")
     b.find_element(By.LINK_TEXT, "全文检索").click()

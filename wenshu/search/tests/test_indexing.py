@@ -23,8 +23,12 @@ def test_it_registers_the_content_apps_as_sources():
 
 def test_a_new_mail_is_found_only_after_the_indexer_ran(corpus):
     city = corpus.city
-    message = send_mail(city.a_clerk, city.a_staff, subject="关于防汛值班安排的通知",
-                        body="汛期值班人员名单见附件。")
+    message = send_mail(
+        city.a_clerk,
+        city.a_staff,
+        subject="关于防汛值班安排的通知",
+        body="汛期值班人员名单见附件。",
+    )
     assert search(viewer=city.a_staff, q="防汛").total == 0
     assert search_index_incremental()["mail"] >= 1
     assert [h.object_id for h in search(viewer=city.a_staff, q="防汛").hits] == [message.pk]
@@ -32,8 +36,9 @@ def test_a_new_mail_is_found_only_after_the_indexer_ran(corpus):
 
 def test_a_changed_item_is_reindexed(corpus):
     city = corpus.city
-    library.library_item_update(actor=city.a_clerk, item=corpus.item_unit,
-                                title="政府采购内控规程", description="")
+    library.library_item_update(
+        actor=city.a_clerk, item=corpus.item_unit, title="政府采购内控规程", description=""
+    )
     search_index_incremental()
     assert search(viewer=city.a_clerk, q="内控").total == 1
     assert SearchEntry.objects.filter(kind="library", object_id=corpus.item_unit.pk).count() == 1

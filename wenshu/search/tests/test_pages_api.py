@@ -32,8 +32,9 @@ def test_the_page_shows_an_outsider_nothing_of_another_unit(corpus, login):
 
 
 def test_the_page_refuses_a_reversed_date_range_in_chinese(corpus, login):
-    r = login(corpus.city.a_staff).get(reverse("search:index"), {
-        "q": "公文", "date_from": "2026-12-01", "date_to": "2026-11-01"})
+    r = login(corpus.city.a_staff).get(
+        reverse("search:index"), {"q": "公文", "date_from": "2026-12-01", "date_to": "2026-11-01"}
+    )
     assert r.status_code == 200 and "起始日期不能晚于截止日期" in r.content.decode()
 
 
@@ -59,19 +60,20 @@ def test_the_api_gives_an_outsider_nothing_of_another_unit(corpus, client):
 
 def test_the_api_filters_and_pages(corpus, client):
     auth = bearer(corpus.city.a_staff)
-    r = client.get(API, {"q": "会议", "kind": "notice", "unit": corpus.city.a.pk, "page": 1},
-                   **auth)
+    r = client.get(
+        API, {"q": "会议", "kind": "notice", "unit": corpus.city.a.pk, "page": 1}, **auth
+    )
     assert [h["kind"] for h in r.json()["results"]] == ["notice"]
-    assert client.get(API, {"q": "会议", "kind": "notice", "page": 2}, **auth).json()[
-        "results"] == []
+    assert (
+        client.get(API, {"q": "会议", "kind": "notice", "page": 2}, **auth).json()["results"] == []
+    )
 
 
 def test_the_api_refuses_bad_filters_with_a_4xx(corpus, client):
     auth = bearer(corpus.city.a_staff)
     r = client.get(API, {"q": "公文", "kind": "nonsense"}, **auth)
     assert r.status_code == 400 and "类别" in r.json()["message"]
-    r = client.get(API, {"q": "公文", "date_from": "2026-12-01", "date_to": "2026-11-01"},
-                   **auth)
+    r = client.get(API, {"q": "公文", "date_from": "2026-12-01", "date_to": "2026-11-01"}, **auth)
     assert r.status_code == 400 and "起始日期" in r.json()["message"]
     assert client.get(API, {"q": "公文", "date_from": "昨天"}, **auth).status_code in (400, 422)
 

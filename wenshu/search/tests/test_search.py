@@ -44,7 +44,8 @@ def test_it_finds_text_of_a_mail_attachment(corpus):
 def test_it_requires_every_word(corpus):
     staff = corpus.city.a_staff
     assert _kinds(search(viewer=staff, q="印章 预算")) == sorted(
-        [("mail", corpus.mail_a.pk), ("library", corpus.item_private.pk)])
+        [("mail", corpus.mail_a.pk), ("library", corpus.item_private.pk)]
+    )
     assert search(viewer=staff, q="会议 印章").total == 0
 
 
@@ -81,8 +82,12 @@ def test_a_stale_entry_is_hidden_when_the_object_is_no_longer_visible(corpus):
 
 def test_it_escapes_html_in_content_and_marks_the_words(corpus):
     city = corpus.city
-    send_mail(city.a_clerk, city.a_staff, subject="<script>alert(1)</script>公文",
-              body="正文含有<b>加粗</b>的公文字样 & 符号")
+    send_mail(
+        city.a_clerk,
+        city.a_staff,
+        subject="<script>alert(1)</script>公文",
+        body="正文含有<b>加粗</b>的公文字样 & 符号",
+    )
     search_index_incremental()
     hit = next(h for h in search(viewer=city.a_staff, q="公文").hits if "script" in h.title)
     assert "<script>" not in hit.title and "&lt;script&gt;" in hit.title
