@@ -15,8 +15,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _submit(b, expect: str) -> None:
+    old_main = b.find_element(By.TAG_NAME, "main")
     b.find_element(By.XPATH, "//button[normalize-space()='提交']").click()
-    WebDriverWait(b, 10).until(EC.text_to_be_present_in_element((By.TAG_NAME, "main"), expect))
+    # Wait for the new page first: reading the old one while it unloads is a race.
+    WebDriverWait(b, 30).until(EC.staleness_of(old_main))
+    WebDriverWait(b, 30).until(EC.text_to_be_present_in_element((By.TAG_NAME, "main"), expect))
 
 
 def test_a_drafter_and_a_reviewer_work_through_their_todo(city, cast, live_server, browser_login):
