@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from wenshu.audit.models import AuditEvent
 from wenshu.lib.errors import Conflict, Forbidden, NotFound
@@ -52,7 +53,9 @@ def test_the_item_page_shows_who_uploaded_each_version_and_when(lib, login):
     assert page.status_code == 200
     text = page.text
     assert "第 2 版" in text and "艾文档" in text and "艾文书" in text
-    assert Version.objects.get(item=item, number=2).created_at.strftime("%Y-%m-%d") in text
+    created = Version.objects.get(item=item, number=2).created_at
+    # Pages show Asia/Shanghai time: compare with the local date, not the UTC one.
+    assert timezone.localtime(created).strftime("%Y-%m-%d") in text
 
 
 def test_a_stale_page_cannot_overwrite_a_newer_version(lib):

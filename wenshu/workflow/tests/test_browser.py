@@ -4,6 +4,7 @@ with a reason, and the digital office's flow page."""
 from __future__ import annotations
 
 import pytest
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -18,8 +19,10 @@ def _submit(b, expect: str) -> None:
     old_main = b.find_element(By.TAG_NAME, "main")
     b.find_element(By.XPATH, "//button[normalize-space()='提交']").click()
     # Wait for the new page first: reading the old one while it unloads is a race.
-    WebDriverWait(b, 30).until(EC.staleness_of(old_main))
-    WebDriverWait(b, 30).until(EC.text_to_be_present_in_element((By.TAG_NAME, "main"), expect))
+    # A POST that redirects unloads two documents in turn; ignore reads that hit one mid-unload.
+    wait = WebDriverWait(b, 30, ignored_exceptions=(WebDriverException,))
+    wait.until(EC.staleness_of(old_main))
+    wait.until(EC.text_to_be_present_in_element((By.TAG_NAME, "main"), expect))
 
 
 def test_a_drafter_and_a_reviewer_work_through_their_todo(city, cast, live_server, browser_login):
