@@ -18,13 +18,15 @@ BOTTOM = TOP + AREA_H
 LINES_PER_PAGE = 22
 CHARS_PER_LINE = 28
 LINE_PITCH = AREA_H / LINES_PER_PAGE  # ≈ 28.99 pt: one 3号 character plus 7/8 of one
-CHAR_PITCH = AREA_W / CHARS_PER_LINE  # ≈ 15.79 pt: 28 characters fill the type area
-
 SIZE_3 = 16.0  # 3号: body and nearly everything else
+# 28 characters fill the type area (5.2.3): the 28th character's box ends exactly on its
+# right edge, so the pitch is (156 mm − one character) / 27 ≈ 15.785 pt ≈ 5.569 mm.
+CHAR_PITCH = (AREA_W - SIZE_3) / (CHARS_PER_LINE - 1)
+
 SIZE_2 = 22.0  # 2号: the title
 SIZE_4 = 14.0  # 4号: 版记 and page numbers
 # 28 × 16 pt is 158 mm, 2 mm wider than the type area: characters are set slightly closer
-# rather than smaller, as the standard keeps the 3号 size.
+# (negative spacing) rather than smaller, as the standard keeps the 3号 size.
 BODY_CHAR_SPACE = CHAR_PITCH - SIZE_3
 
 MARK_TOP = TOP + 35 * MM  # the 发文机关标志's top edge

@@ -46,9 +46,9 @@ from .textflow import Glyph, Segment, advance_of, break_lines, make_glyphs, plac
 
 __all__ = ["FaceSet", "Header", "body_blocks", "header", "signature_block", "title_blocks"]
 
-# Where a grid line of 3号 text ends on the right: 28 characters set on the grid end a
-# hair past the type area (the negative spacing after the last character is not there).
-LINE_END = RIGHT - BODY_CHAR_SPACE
+# Where a grid line of 3号 text ends on the right: the 28th character's box ends exactly on
+# the type area's edge; nothing but the page number may pass it (5.2.2).
+LINE_END = RIGHT
 _INDENT = 2 * CHAR_PITCH  # 首行缩进二字
 _NUMBERED = {
     1: re.compile(r"^[一二三四五六七八九十]+、"),
@@ -274,7 +274,7 @@ def _flow(
 
 
 def attachment_blocks(data: GongwenData, faces: FaceSet) -> list[Block]:
-    """附件说明: a blank line, then "附件：1. 名称", later names aligned under the first."""
+    """附件说明: a blank line, then "附件：1.名称", later names aligned under the first."""
     if not data.attachments:
         return []
     label = faces.glyphs("附件：", faces.fangsong, SIZE_3)
@@ -284,7 +284,8 @@ def attachment_blocks(data: GongwenData, faces: FaceSet) -> list[Block]:
     many = len(data.attachments) > 1
     for index, raw in enumerate(data.attachments, start=1):
         name = raw.rstrip("。.，,；;：:")  # 附件名称后不加标点符号
-        number = faces.glyphs(f"{index}. " if many else "", faces.fangsong, SIZE_3)
+        # "附件：1.XXXXX" (7.3.4): no space after the number.
+        number = faces.glyphs(f"{index}." if many else "", faces.fangsong, SIZE_3)
         name_x = number_x + advance_of(number, BODY_CHAR_SPACE)
         lead = place(number, number_x, BODY_CHAR_SPACE)
         if index == 1:

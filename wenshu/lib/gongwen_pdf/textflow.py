@@ -87,13 +87,13 @@ def break_lines(
     """Break ``glyphs`` into lines; return each line's left edge and glyphs.
 
     The first line starts at ``first_x`` (after an indent), the others at ``next_x``; no
-    character may pass ``right`` (plus the negative spacing after the last character).
+    character's box may pass ``right``.
     With ``word_starts`` (indexes where a word begins) a line breaks between words when a
     word boundary is near, as titles must ("回行时要做到词意完整").
     """
     lines: list[tuple[float, list[Glyph]]] = []
     start, x0 = 0, first_x
-    limit = right - min(char_space, 0.0) + _EPS
+    limit = right + _EPS
     while start < len(glyphs):
         end = _fit(glyphs, start, x0, limit, char_space)
         if end < len(glyphs):
