@@ -7,6 +7,7 @@
 A4 with a 156 × 225 mm type area 37 mm from the top and 28 mm from the binding edge; the
 body in 3号仿宋 on a grid of 22 lines of 28 characters; the red 发文机关标志 and rule; the
 seal picture pressed over the signature and date; the 版记 at the bottom of the last page;
+for 联合行文 (``co_issuers``) the organs' names stacked in the 标志 with "文件" on their right;
 page numbers "— N —". Fonts are TrueType files, embedded and subset, with Unicode maps so
 the text can be searched and copied. See `layout` for where the 版记 goes.
 """

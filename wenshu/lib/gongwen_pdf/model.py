@@ -73,12 +73,16 @@ class GongwenData:
     cc: tuple[str, ...] = ()  # 抄送机关
     printer: str = ""  # 印发机关
     print_date: date | None = None  # 印发日期
+    # 联合行文: the other issuing organs' names, after the lead organ named in issuer_mark
+    # ("白银市财政局文件" + ("白银市教育局",)): the 标志 then stacks the names, "文件" right.
+    co_issuers: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         body = tuple(p if isinstance(p, Paragraph) else Paragraph(str(p)) for p in self.body)
         object.__setattr__(self, "body", body)
         object.__setattr__(self, "attachments", _names(self.attachments))
         object.__setattr__(self, "cc", _names(self.cc))
+        object.__setattr__(self, "co_issuers", _names(self.co_issuers))
         for name in ("issuer_mark", "title", "doc_number", "signer", "main_recipients"):
             object.__setattr__(self, name, _one_line(getattr(self, name)))
         for name in ("issuer_signature", "note", "printer", "urgency", "secrecy"):

@@ -23,6 +23,8 @@ from .geometry import (
     BODY_CHAR_SPACE,
     BOTTOM,
     CHAR_PITCH,
+    JOINT_MARK_GAP,
+    JOINT_MARK_PITCH,
     LEFT,
     LINE_PITCH,
     LINES_PER_PAGE,
@@ -107,7 +109,10 @@ def header(data: GongwenData, faces: FaceSet, copy_number: str) -> Header:
         glyphs = faces.glyphs(text, face, SIZE_3)
         baseline = slot_top(slot) + faces.body_baseline
         texts += [(baseline, s) for s in place(glyphs, LEFT, spacing)]
-    mark_texts, mark_bottom = _mark(data.issuer_mark, faces)
+    if data.co_issuers:
+        mark_texts, mark_bottom = _joint_mark(data.issuer_mark, data.co_issuers, faces)
+    else:
+        mark_texts, mark_bottom = _mark(data.issuer_mark, faces)
     number_texts, number_bottom = _number_line(data, faces, mark_bottom + 2 * LINE_PITCH)
     rule_y = number_bottom + RULE_BELOW_NUMBER
     # 红色分隔线下空二行: the title goes on the grid line nearest two lines under the rule.
@@ -135,6 +140,46 @@ def _mark(text: str, faces: FaceSet) -> tuple[list[tuple[float, Segment]], float
     glyphs = faces.glyphs(text, face, size, RED)
     segments = place(glyphs, x, 0.0, hscale=hscale, embolden=stroke)
     return [(baseline, s) for s in segments], baseline + ink_bottom * size + stroke / 2
+
+
+def _joint_mark(
+    lead: str, others: Sequence[str], faces: FaceSet
+) -> tuple[list[tuple[float, Segment]], float]:
+    """联合行文的标志 (7.2.4): the organs' names stacked, the lead organ first, each spread to
+    the width of the longest; "文件" to their right, centred on the names' height."""
+    face = faces.xiaobiaosong
+    suffix = "文件" if lead.endswith("文件") and len(lead) > 2 else ""
+    names = [lead.removesuffix(suffix), *(n.removesuffix("文件") for n in others)]
+    names_em = max(face.width(name, 1.0) for name in names)
+    gap_em = JOINT_MARK_GAP if suffix else 0.0
+    block_em = names_em + gap_em + face.width(suffix, 1.0)
+    pitch_em = JOINT_MARK_PITCH
+    # As large as the single mark, but the stack no taller than two lines of it.
+    tallest = (pitch_em + 1.0) * MARK_SIZE
+    size = min(MARK_SIZE, AREA_W / block_em, tallest / ((len(names) - 1) * pitch_em + 1.0))
+    stroke = faces.embolden * size
+    x = LEFT + (AREA_W - block_em * size) / 2
+    names_right = x + names_em * size
+    texts: list[tuple[float, Segment]] = []
+    baseline = MARK_TOP + face.ink(names[0])[0] * size + stroke / 2
+    for index, name in enumerate(names):
+        line_baseline = baseline + index * pitch_em * size
+        glyphs = faces.glyphs(name, face, size, RED)
+        spread = names_right if len(glyphs) > 1 else None
+        # A one-character name cannot be spread: it is centred over the others.
+        start = x if spread else x + (names_em - face.width(name, 1.0)) * size / 2
+        segments = place(glyphs, start, 0.0, justify_to=spread, embolden=stroke)
+        texts += [(line_baseline, s) for s in segments]
+    last_baseline = baseline + (len(names) - 1) * pitch_em * size
+    bottom = last_baseline + face.ink(names[-1])[1] * size + stroke / 2
+    if suffix:
+        ink_top, ink_bottom = face.ink(suffix)
+        middle = (MARK_TOP + bottom) / 2
+        suffix_baseline = middle + (ink_top - ink_bottom) * size / 2
+        glyphs = faces.glyphs(suffix, face, size, RED)
+        segments = place(glyphs, names_right + gap_em * size, 0.0, embolden=stroke)
+        texts += [(suffix_baseline, s) for s in segments]
+    return texts, bottom
 
 
 def _number_line(

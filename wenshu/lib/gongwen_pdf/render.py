@@ -149,6 +149,7 @@ def missing_characters(data: GongwenData, *, fonts: Fonts | None = None) -> str:
     every = (faces.fangsong, faces.heiti, faces.kaiti, faces.xiaobiaosong, faces.songti)
     parts = [
         data.issuer_mark,
+        *data.co_issuers,
         data.title,
         data.doc_number,
         data.signer,

@@ -126,6 +126,14 @@ DOCUMENTS: dict[str, GongwenData] = {
         seal_png=SEAL,
         note="此件公开发布",
     ),
+    # 联合行文: two organs stacked in the 标志, "文件" on their right.
+    "joint": replace(
+        BASE,
+        co_issuers=("白银市教育局",),
+        doc_number="白财〔2026〕9号",
+        title="白银市财政局白银市教育局关于下达2026年义务教育补助资金的通知",
+        main_recipients="各县区财政局、教育局",
+    ),
     # Many pages (more than nine, so two-digit page numbers), every heading level, seal,
     # 抄送 over two lines and 印发机关.
     "many_pages": replace(
@@ -421,22 +429,45 @@ def test_copy_number_and_urgency_stand_top_left_in_order() -> None:
     assert "非密" not in "".join(line.text for line in page.lines)
 
 
+def red_lines(page: Page) -> list[Line]:
+    return [x for x in page.lines if all(is_red(c["non_stroking_color"]) for c in x.chars)]
+
+
 @pytest.mark.parametrize("name", DOCUMENTS)
 def test_the_issuer_mark_is_red_centred_35_mm_below_the_type_area(name: str) -> None:
     page = pages(name)[0]
-    mark = page.find(DOCUMENTS[name].issuer_mark)
-    assert mark.text == DOCUMENTS[name].issuer_mark
-    assert all(is_red(c["non_stroking_color"]) for c in mark.chars)
-    assert mark.centre == pytest.approx(AXIS, abs=0.5)
-    assert mark.top - TOP == pytest.approx(MARK_BELOW_TOP, abs=1)
-    assert in_font(mark, "xiaobiaosong")
+    mark = red_lines(page)
+    assert mark, "a red 发文机关标志"
+    if not DOCUMENTS[name].co_issuers:
+        assert [line.text for line in mark] == [DOCUMENTS[name].issuer_mark]
+    left, right = min(x.x0 for x in mark), max(x.x1 for x in mark)
+    assert (left + right) / 2 == pytest.approx(AXIS, abs=0.5)
+    assert min(x.top for x in mark) - TOP == pytest.approx(MARK_BELOW_TOP, abs=1)
+    assert all(in_font(line, "xiaobiaosong") for line in mark)
+    others = [line for line in page.lines if line not in mark]
+    assert all(is_black(c["non_stroking_color"]) for line in others for c in line.chars)
+
+
+def test_a_joint_mark_stacks_the_organs_with_wenjian_centred_on_their_right() -> None:
+    # 7.2.4: 主办机关名称排列在前; "文件"二字置于发文机关名称右侧, 以联署发文机关名称为准上下居中.
+    mark = red_lines(pages("joint")[0])
+    names = [line for line in mark if line.text != "文件"]
+    suffix = [line for line in mark if line.text == "文件"]
+    assert [line.text for line in names] == ["白银市财政局", "白银市教育局"]
+    assert len(suffix) == 1
+    assert names[0].x0 == pytest.approx(names[1].x0, abs=0.1)  # the names aligned both sides
+    assert names[0].x1 == pytest.approx(names[1].x1, abs=0.1)
+    assert suffix[0].x0 > names[0].x1
+    middle = (names[0].top + names[-1].bottom) / 2
+    assert (suffix[0].top + suffix[0].bottom) / 2 == pytest.approx(middle, abs=0.5)
+    assert names[0].sizes == suffix[0].sizes
 
 
 @pytest.mark.parametrize("name", DOCUMENTS)
 def test_the_red_rule_is_as_wide_as_the_type_area_4_mm_under_the_doc_number(name: str) -> None:
     page = pages(name)[0]
     number = page.find(DOCUMENTS[name].doc_number)
-    mark = page.find(DOCUMENTS[name].issuer_mark)
+    mark = red_lines(page)[-1]
     red = [r for r in page.plumber.lines if is_red(r["stroking_color"])]
     red += [r for r in page.plumber.rects if r["fill"] and is_red(r["non_stroking_color"])]
     assert len(red) == 1
@@ -680,9 +711,15 @@ def test_the_text_extracts_in_reading_order(name: str) -> None:
         re.sub(r"— \d+ —\s*$", "", page.extract_text()).replace("\n", "")
         for page in pypdf.PdfReader(io.BytesIO(pdf_bytes(name))).pages
     )
-    assert by_pypdf == by_plumber
+    # From the 发文字号 on, both readers agree (a joint 标志's "文件" sits between two lines).
+    after = by_pypdf.index(data.doc_number)
+    assert by_pypdf[after:] == by_plumber[by_plumber.index(data.doc_number) :]
     text = by_plumber
-    expected = [data.issuer_mark, data.doc_number, data.title]
+    if data.co_issuers:
+        expected = [data.issuer_mark.removesuffix("文件"), *data.co_issuers]
+    else:
+        expected = [data.issuer_mark]
+    expected += [data.doc_number, data.title]
     if data.main_recipients:
         expected.append(data.main_recipients + "：")
     for para in data.body:

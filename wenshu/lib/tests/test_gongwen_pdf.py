@@ -253,6 +253,30 @@ def test_it_condenses_a_long_joint_issuer_mark_into_the_type_area() -> None:
     assert (mm(mark[0]["x0"]) + mm(mark[-1]["x1"])) / 2 == pytest.approx(CENTRE, abs=0.5)
 
 
+def test_it_stacks_three_joint_issuers_within_the_type_area() -> None:
+    data = notice(
+        issuer_mark="中共白银市委办公室文件",
+        co_issuers=["白银市人民政府办公室", "", "白银市财政局"],
+    )
+    assert data.co_issuers == ("白银市人民政府办公室", "白银市财政局")
+    page = body_pages(data)[0]
+    red = [line for line in lines_of(page) if line[0]["non_stroking_color"] == CMYK_RED]
+    assert [text(line) for line in red] == [
+        "中共白银市委办公室",
+        "白银市人民政府办公室文件",
+        "白银市财政局",
+    ]
+    names = [red[0], red[1][:-2], red[2]]
+    assert {round(line[0]["x0"], 1) for line in names} == {round(red[0][0]["x0"], 1)}
+    assert {round(line[-1]["x1"], 1) for line in names} == {round(red[0][-1]["x1"], 1)}
+    assert mm(red[0][0]["top"]) == pytest.approx(TYPE_TOP + 35, abs=1)
+    chars = [c for line in red for c in line]
+    assert all(mm(c["x0"]) >= TYPE_LEFT and mm(c["x1"]) <= TYPE_RIGHT for c in chars)
+    assert red[0][0]["size"] < 48  # three names shrink so the stack stays two lines tall
+    number = find_line(page, "白财〔2026〕12号")
+    assert mm(number[0]["top"] - red[-1][0]["bottom"]) == pytest.approx(2 * LINE, abs=LINE / 2)
+
+
 def test_it_centres_the_doc_number_two_lines_under_the_mark(pdf: pdfplumber.PDF) -> None:
     mark = find_line(pdf.pages[0], "白银市财政局文件")
     number = find_line(pdf.pages[0], "白财〔2026〕12号")
