@@ -8,3 +8,6 @@ class NotifyConfig(AppConfig):
 
     def ready(self) -> None:
         from wenshu.notify import nav  # noqa: F401  (registers navigation and the unread counter)
+        from wenshu.notify.decisions import connect
+
+        connect()  # tell requesters how org and accounts decided their requests

@@ -25,6 +25,7 @@ from wenshu.accounts.services.common import (
 from wenshu.accounts.services.grants import grant_requested_roles, parse_role
 from wenshu.accounts.services.login import revoke_tokens, sessions_end
 from wenshu.accounts.services.passwords import set_initial_password
+from wenshu.accounts.signals import send_account_request_decided
 from wenshu.audit.services import audit_record
 from wenshu.lib.errors import Conflict, DomainError, Forbidden, NotFound
 
@@ -239,6 +240,9 @@ def _approve(actor: User, request: AccountRequest, *, note: str) -> Decision:
     if request.kind == AccountRequest.Kind.CLOSE:
         _close_account(actor, request)
     request.save()
+    send_account_request_decided(
+        request=request, actor=actor, approved=True, reason=request.decision_note
+    )
     return Decision(request=request, initial_password=raw)
 
 
@@ -305,6 +309,9 @@ def account_request_reject(*, actor: User, request: AccountRequest, reason: str)
         target=found,
         unit=found.unit,
         details={"reason": found.decision_note},
+    )
+    send_account_request_decided(
+        request=found, actor=actor, approved=False, reason=found.decision_note
     )
     return found
 

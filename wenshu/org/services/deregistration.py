@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from wenshu.accounts.roles import Role
@@ -22,6 +23,7 @@ from wenshu.org.services._base import (
     require_unit_admin_of,
     text,
 )
+from wenshu.org.signals import send_request_decided
 
 
 def _require_may_request(actor: User, unit: Unit) -> None:
@@ -125,6 +127,21 @@ def _locked_request(request: Deregistration, target: str) -> Deregistration:
     return request
 
 
+def _tell_requester(request: Deregistration, *, actor: User, approved: bool, reason: str) -> None:
+    # A unit's administrator who asked for it is disabled with the unit by now, and notify
+    # tells only active people: the message then reaches no one, which is right.
+    send_request_decided(
+        request=request,
+        requester=request.requested_by,
+        actor=actor,
+        approved=approved,
+        subject=f"注销申请（{request.unit.full_name}）",
+        outcome="已办理，单位已注销" if approved else "已退回",
+        reason=reason,
+        link=reverse("org:deregistration", args=[request.pk]),
+    )
+
+
 @transaction.atomic
 def unit_deregister(*, actor: User, request: Deregistration) -> Unit:
     """The digital office carries out a deregistration request."""
@@ -147,6 +164,7 @@ def unit_deregister(*, actor: User, request: Deregistration) -> Unit:
             "disabled": disabled,
         },
     )
+    _tell_requester(request, actor=actor, approved=True, reason="")
     return unit
 
 
@@ -163,6 +181,7 @@ def unit_deregister_reject(*, actor: User, request: Deregistration, reason: str)
         target=request.unit,
         details={"request_id": request.pk, "reason": reason},
     )
+    _tell_requester(request, actor=actor, approved=False, reason=reason)
     return request
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from wenshu.accounts.roles import Role
@@ -19,6 +20,7 @@ from wenshu.org.services._base import (
     require_city_admin,
     text,
 )
+from wenshu.org.signals import send_request_decided
 
 
 def _channel_for(actor: User, superior: Unit | None) -> tuple[str, Unit | None]:
@@ -163,5 +165,15 @@ def unit_review(*, actor: User, unit: Unit, approve: bool, reason: str = "") -> 
         action="org.unit_registered" if approve else "org.unit_rejected",
         target=unit,
         details={"reason": reason},
+    )
+    send_request_decided(
+        request=application,
+        requester=application.filed_by,
+        actor=actor,
+        approved=approve,
+        subject=f"单位登记申请（{unit.full_name}）",
+        outcome="已通过审核，单位已注册" if approve else "未通过审核",
+        reason=reason,
+        link=reverse("org:application", args=[application.pk]),
     )
     return unit

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from wenshu.accounts.roles import Role, check_combination
@@ -25,6 +26,7 @@ from wenshu.org.services._base import (
     text,
     transfer_unit_admin,
 )
+from wenshu.org.signals import send_request_decided
 
 
 def _new_names(
@@ -121,6 +123,19 @@ def _locked_pending(request: RenameRequest, target: str) -> RenameRequest:
     return request
 
 
+def _tell_requester(request: RenameRequest, *, actor: User, approved: bool, reason: str) -> None:
+    send_request_decided(
+        request=request,
+        requester=request.requested_by,
+        actor=actor,
+        approved=approved,
+        subject=f"名称变更申请（{request.old_full_name} → {request.new_full_name}）",
+        outcome="已办理" if approved else "已退回",
+        reason=reason,
+        link=reverse("org:rename", args=[request.pk]),
+    )
+
+
 @transaction.atomic
 def unit_rename_approve(*, actor: User, request: RenameRequest) -> RenameRequest:
     """Close the current name period, open the new one, hand over the administrator role and
@@ -169,6 +184,7 @@ def unit_rename_approve(*, actor: User, request: RenameRequest) -> RenameRequest
             "unit_admin_removed": lost_admin,
         },
     )
+    _tell_requester(request, actor=actor, approved=True, reason="")
     return request
 
 
@@ -185,6 +201,7 @@ def unit_rename_reject(*, actor: User, request: RenameRequest, reason: str) -> R
         target=request.unit,
         details={"request_id": request.pk, "reason": reason},
     )
+    _tell_requester(request, actor=actor, approved=False, reason=reason)
     return request
 
 
