@@ -10,6 +10,11 @@ from django.utils import timezone
 
 from wenshu.handling.models import ArchiveRecord
 
+# <input type="date"> and "datetime-local" take only ISO values; the zh-hans default output
+# format (2026/12/06) leaves the browser's field empty, and a required one blocks the form.
+ISO_DATE = "%Y-%m-%d"
+ISO_MINUTE = "%Y-%m-%dT%H:%M"
+
 
 class ProposeForm(forms.Form):
     opinion = forms.CharField(
@@ -23,7 +28,7 @@ class ProposeForm(forms.Form):
     )
     due = forms.DateField(
         label="办理期限",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format=ISO_DATE, attrs={"type": "date"}),
         help_text="每个承办部门的期限（接口可为各部门分别设置）",
     )
 
@@ -69,10 +74,12 @@ class CirculateForm(forms.Form):
 class DelegationForm(forms.Form):
     delegate = forms.TypedChoiceField(label="代办人", coerce=int)
     starts_at = forms.DateTimeField(
-        label="开始时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label="开始时间",
+        widget=forms.DateTimeInput(format=ISO_MINUTE, attrs={"type": "datetime-local"}),
     )
     ends_at = forms.DateTimeField(
-        label="结束时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label="结束时间",
+        widget=forms.DateTimeInput(format=ISO_MINUTE, attrs={"type": "datetime-local"}),
     )
     reason = forms.CharField(label="事由", max_length=200, required=False)
 
@@ -82,6 +89,10 @@ class DelegationForm(forms.Form):
 
 
 class ComplianceForm(forms.Form):
-    start = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="结束日期", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label="开始日期", widget=forms.DateInput(format=ISO_DATE, attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label="结束日期", widget=forms.DateInput(format=ISO_DATE, attrs={"type": "date"})
+    )
     hours = forms.IntegerField(label="签收时限（小时）", min_value=1, max_value=720, initial=24)

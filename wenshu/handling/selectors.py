@@ -34,6 +34,21 @@ def handlings_for(*, viewer: User, status: str = "") -> QuerySet[Handling]:
     return qs.select_related("delivery__document", "imported_by", "on_behalf_of")
 
 
+def awaiting_me(*, viewer: User) -> QuerySet[Handling]:
+    """Handlings under way with a step (拟办, 批示, 承办, 办结, 归档) waiting for the viewer or for
+    someone they stand in for: the 待办收文 of the workbench, oldest first."""
+    waiting = wf.todo_for(viewer=viewer).order_by().values("instance_id")
+    return (
+        Handling.objects.filter(status=Handling.Status.HANDLING, process_id__in=waiting)
+        .select_related("delivery__document", "delivery__dispatch")
+        .order_by("imported_at", "id")
+    )
+
+
+def awaiting_me_count(*, viewer: User) -> int:
+    return awaiting_me(viewer=viewer).count()
+
+
 def handling_get(*, viewer: User, pk: int) -> Handling:
     handling = handlings_for(viewer=viewer).filter(pk=pk).first()
     if handling is None:

@@ -45,6 +45,7 @@ def index(request: AuthedRequest) -> HttpResponse:
         request,
         "handling/pages/index.html",
         {
+            "awaiting": selectors.awaiting_me(viewer=viewer)[:100],
             "importable": selectors.importable(viewer=viewer)[:100],
             "handlings": selectors.handlings_for(viewer=viewer)[:200],
         },
