@@ -159,6 +159,27 @@ def browser():
         driver.quit()
 
 
+@pytest.fixture
+def browser_login(browser, live_server, settings):
+    """browser_login(user) → the `browser`, now carrying a session for that user (all login
+    factors passed) on the live server; the previous person's cookies are dropped first.
+
+    Read pages after a click with wenshu.web.testing.click_and_wait / wait_for_text.
+    """
+    from django.test import Client
+
+    def _login(user: Any) -> Any:
+        client = Client()
+        client.force_login(user, backend="wenshu.accounts.backends.WenshuBackend")
+        browser.get(live_server.url + "/healthz")  # cookies are set for the page's host
+        browser.delete_all_cookies()
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        browser.add_cookie({"name": cookie.key, "value": cookie.value, "path": "/"})
+        return browser
+
+    return _login
+
+
 @pytest.fixture(scope="session")
 def clamd_socket(tmp_path_factory):
     """A private clamd for this test run: unix socket in a tmp dir, a database holding only the

@@ -90,18 +90,3 @@ def as_user(user: Any) -> Client:
 def reload(obj: Any) -> Any:
     obj.refresh_from_db()
     return obj
-
-
-@pytest.fixture
-def browser_login(browser: Any, live_server: Any, client: Any, settings: Any) -> Any:
-    """browser_login(user): the shared headless Chromium carries a session for that user."""
-
-    def _login(user: Any) -> Any:
-        browser.delete_all_cookies()
-        client.force_login(user, backend="wenshu.accounts.backends.WenshuBackend")
-        browser.get(live_server.url + "/healthz")
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        browser.add_cookie({"name": cookie.key, "value": cookie.value, "path": "/"})
-        return browser
-
-    return _login

@@ -4,13 +4,12 @@ administrator acknowledges an alert, the system administrator reads the system c
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from wenshu.audit.models import AuditEvent, SecurityAlert
 from wenshu.audit.services import audit_record, chain_verification_run
+from wenshu.web.testing import click_and_wait, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,18 +20,17 @@ def test_the_auditor_filters_the_log_from_the_navigation(city, live_server, brow
     chain_verification_run()
     b = browser_login(city.auditor)
     b.get(live_server.url + "/workbench/")
-    b.find_element(By.LINK_TEXT, "审计日志").click()
-    assert "审计链状态" in b.page_source and "完整" in b.page_source
+    main = click_and_wait(b, b.find_element(By.LINK_TEXT, "审计日志"), "审计链状态")
+    assert "完整" in main
     b.find_element(By.NAME, "person").send_keys("贝文书")
     Select(b.find_element(By.NAME, "result")).select_by_visible_text("被拒绝")
-    b.find_element(By.XPATH, "//button[normalize-space()='查询']").click()
-    WebDriverWait(b, 5).until(EC.url_contains("result=refused"))
-    main = b.find_element(By.TAG_NAME, "main").text
+    main = click_and_wait(b, b.find_element(By.XPATH, "//button[normalize-space()='查询']"))
+    assert "result=refused" in b.current_url
     assert "document.send" in main and "account.login" not in main
     assert b.find_element(By.NAME, "person").get_attribute("value") == "贝文书"
     link = b.find_element(By.PARTIAL_LINK_TEXT, "导出当前筛选结果").get_attribute("href")
     assert "result=refused" in link and "person=" in link
-    b.save_screenshot(str(settings.TEST_ARTIFACTS_DIR / "audit-console.png"))
+    screenshot(b, "audit-console")
 
 
 def test_the_security_admin_acknowledges_an_alert(city, live_server, browser_login):
@@ -43,13 +41,11 @@ def test_the_security_admin_acknowledges_an_alert(city, live_server, browser_log
     alert = SecurityAlert.objects.get()
     b = browser_login(city.secadmin)
     b.get(live_server.url + "/workbench/")
-    b.find_element(By.PARTIAL_LINK_TEXT, "未处理安全告警").click()
-    assert "审计日志被篡改" in b.page_source
+    click_and_wait(b, b.find_element(By.PARTIAL_LINK_TEXT, "未处理安全告警"), "审计日志被篡改")
     b.find_element(By.ID, f"ack{alert.pk}_note").send_keys("已核实，已从备份恢复")
-    b.save_screenshot(str(settings.TEST_ARTIFACTS_DIR / "audit-alerts.png"))
-    b.find_element(By.XPATH, "//button[normalize-space()='确认处理']").click()
-    WebDriverWait(b, 5).until(EC.alert_is_present()).accept()
-    WebDriverWait(b, 5).until(EC.text_to_be_present_in_element((By.TAG_NAME, "main"), "已确认处理"))
+    screenshot(b, "audit-alerts")
+    ack = b.find_element(By.XPATH, "//button[normalize-space()='确认处理']")
+    click_and_wait(b, ack, "已确认处理", confirm=True)
     alert.refresh_from_db()
     assert alert.acknowledged_by_id == city.secadmin.pk
     assert alert.acknowledge_note == "已核实，已从备份恢复"
@@ -58,7 +54,6 @@ def test_the_security_admin_acknowledges_an_alert(city, live_server, browser_log
 def test_the_system_admin_reads_the_system_console(city, live_server, browser_login):
     b = browser_login(city.sysadmin)
     b.get(live_server.url + "/workbench/")
-    b.find_element(By.LINK_TEXT, "系统控制台").click()
-    main = b.find_element(By.TAG_NAME, "main").text
+    main = click_and_wait(b, b.find_element(By.LINK_TEXT, "系统控制台"))
     assert "健康检查" in main and "生效配置" in main and "Django" in main
-    b.save_screenshot(str(settings.TEST_ARTIFACTS_DIR / "system-console.png"))
+    screenshot(b, "system-console")

@@ -84,18 +84,3 @@ def adopt(city: Any, item: InfoReport, handler: Any = None) -> InfoReport:
         journal_name="白银政务信息",
         journal_issue="2026年第3期",
     )
-
-
-@pytest.fixture
-def browser_login(browser: Any, live_server: Any, settings: Any) -> Any:
-    """browser_login(user): the shared headless Chromium carries a session for that user."""
-
-    def _login(user: Any) -> Any:
-        c = as_user(user)
-        browser.get(live_server.url + "/healthz")
-        cookie = c.cookies[settings.SESSION_COOKIE_NAME]
-        browser.delete_all_cookies()
-        browser.add_cookie({"name": cookie.key, "value": cookie.value, "path": "/"})
-        return browser
-
-    return _login

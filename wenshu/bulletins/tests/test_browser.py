@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
 from wenshu.bulletins import services
 from wenshu.bulletins.models import Notice
 from wenshu.bulletins.tests.conftest import draft
-from wenshu.web.testing import screenshot
+from wenshu.web.testing import button, click_and_wait, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,21 +26,18 @@ def test_a_leader_publishes_and_another_unit_reads_it(city, live_server, browser
     b = browser_login(city.a_leader)
     b.get(live_server.url + "/workbench/")
     assert _counter(b, "待审核通知") == "1"
-    b.find_element(By.PARTIAL_LINK_TEXT, "待审核通知").click()
-    b.find_element(By.LINK_TEXT, "关于开展安全生产大检查的通知").click()
+    click_and_wait(b, b.find_element(By.PARTIAL_LINK_TEXT, "待审核通知"))
+    click_and_wait(b, b.find_element(By.LINK_TEXT, "关于开展安全生产大检查的通知"))
     b.find_element(By.NAME, "opinion").send_keys("同意发布")
-    b.find_element(By.XPATH, "//button[normalize-space()='同意发布']").click()
-    WebDriverWait(b, 5).until(EC.text_to_be_present_in_element((By.TAG_NAME, "main"), "已发布"))
+    click_and_wait(b, button(b, "同意发布"), "已发布")
     screenshot(b, "bulletins-notice-published")
     assert Notice.objects.get().status == Notice.Status.PUBLISHED
 
     b = browser_login(city.b_staff)
     b.get(live_server.url + "/workbench/")
     assert _counter(b, "未读通知公告") == "1"
-    b.find_element(By.PARTIAL_LINK_TEXT, "未读通知公告").click()
+    click_and_wait(b, b.find_element(By.PARTIAL_LINK_TEXT, "未读通知公告"))
     screenshot(b, "bulletins-unread-list")
-    b.find_element(By.LINK_TEXT, "关于开展安全生产大检查的通知").click()
-    main = (By.TAG_NAME, "main")
-    WebDriverWait(b, 5).until(EC.text_to_be_present_in_element(main, "白银市财政局"))
+    click_and_wait(b, b.find_element(By.LINK_TEXT, "关于开展安全生产大检查的通知"), "白银市财政局")
     b.get(live_server.url + "/workbench/")
     assert _counter(b, "未读通知公告") == "0"

@@ -3,37 +3,15 @@ with its 发文稿纸, and both custodians approving on the 用印 page (screens
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from wenshu.documents.models import Document
 from wenshu.documents.tests.conftest import BODY, TITLE, to_signed
-from wenshu.web.testing import screenshot
+from wenshu.web.testing import button, click_and_wait, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser_login(browser: Any, live_server: Any, client: Any, settings: Any):
-    """browser_login(user): the browser carries a session for that user."""
-
-    def _login(user: Any) -> Any:
-        browser.delete_all_cookies()
-        client.force_login(user, backend="wenshu.accounts.backends.WenshuBackend")
-        browser.get(live_server.url + "/healthz")
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        browser.add_cookie({"name": cookie.key, "value": cookie.value, "path": "/"})
-        return browser
-
-    return _login
-
-
-def _wait_for(b: Any, text: str) -> None:
-    WebDriverWait(b, 15).until(EC.text_to_be_present_in_element((By.TAG_NAME, "main"), text))
 
 
 def test_a_drafter_writes_previews_and_saves_a_draft(city, cast, live_server, browser_login):
@@ -43,20 +21,17 @@ def test_a_drafter_writes_previews_and_saves_a_draft(city, cast, live_server, br
     Select(b.find_element(By.NAME, "urgency")).select_by_value("加急")
     b.find_element(By.NAME, "main_recipients").send_keys("市直各部门、各单位")
     b.find_element(By.NAME, "body_text").send_keys(BODY)
-    b.find_element(By.NAME, "preview").click()
-    _wait_for(b, "正文预览")
+    click_and_wait(b, b.find_element(By.NAME, "preview"), "正文预览")
     assert b.find_element(By.CSS_SELECTOR, ".gw-heading1 .head").text == "一、总体要求"
     screenshot(b, "documents-draft-preview")
     b.find_element(By.NAME, "title").clear()
     b.find_element(By.NAME, "title").send_keys("秘密★ " + TITLE)
-    b.find_element(By.NAME, "save").click()
-    _wait_for(b, "第四十五条")
+    click_and_wait(b, b.find_element(By.NAME, "save"), "第四十五条")
     assert "一、总体要求" in b.find_element(By.NAME, "body_text").get_attribute("value")
     screenshot(b, "documents-draft-refused")
     b.find_element(By.NAME, "title").clear()
     b.find_element(By.NAME, "title").send_keys(TITLE)
-    b.find_element(By.NAME, "save").click()
-    _wait_for(b, "发文稿纸")
+    click_and_wait(b, b.find_element(By.NAME, "save"), "发文稿纸")
     assert Document.objects.get().title == TITLE
     screenshot(b, "documents-draft-saved")
 
@@ -67,8 +42,8 @@ def test_both_custodians_approve_on_the_seal_page(city, cast, live_server, brows
         b = browser_login(person)
         b.get(f"{live_server.url}/documents/{doc.pk}/seal/")
         b.find_element(By.NAME, "opinion").send_keys("核对无误，同意用印")
-        b.find_element(By.XPATH, "//button[normalize-space()='同意用印']").click()
-        _wait_for(b, "已记录" if person == cast.custodian1 else "已完成电子签章")
+        done = "已记录" if person == cast.custodian1 else "已完成电子签章"
+        click_and_wait(b, button(b, "同意用印"), done)
     screenshot(b, "documents-sealed")
     doc.refresh_from_db()
     assert doc.status == Document.Status.SEALED

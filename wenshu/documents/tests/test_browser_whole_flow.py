@@ -9,54 +9,31 @@ from typing import Any
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from conftest import make_person, make_unit
 from wenshu.documents.models import Document, SealedPackage
 from wenshu.documents.tests.conftest import BODY, TITLE
 from wenshu.exchange.models import Delivery
 from wenshu.lib.package import verify_package
-from wenshu.web.testing import screenshot
+from wenshu.web.testing import click_and_wait, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-WAIT = 30  # the machine may be loaded: generous explicit waits
+
+def _click(b: Any, xpath: str, expect: str = "") -> str:
+    """Click what the XPath finds and wait for the page it loads, showing `expect`."""
+    return click_and_wait(b, b.find_element(By.XPATH, xpath), expect)
 
 
-@pytest.fixture
-def browser_login(browser: Any, live_server: Any, client: Any, settings: Any):
-    """browser_login(user): the browser carries a session for that user."""
-
-    def _login(user: Any) -> Any:
-        browser.delete_all_cookies()
-        client.force_login(user, backend="wenshu.accounts.backends.WenshuBackend")
-        browser.get(live_server.url + "/healthz")
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        browser.add_cookie({"name": cookie.key, "value": cookie.value, "path": "/"})
-        return browser
-
-    return _login
-
-
-def _wait_for(b: Any, text: str) -> None:
-    WebDriverWait(b, WAIT).until(EC.text_to_be_present_in_element((By.TAG_NAME, "main"), text))
-
-
-def _click(b: Any, xpath: str) -> None:
-    WebDriverWait(b, WAIT).until(EC.element_to_be_clickable((By.XPATH, xpath))).click()
-
-
-def _act_on_step(b: Any, url: str, opinion: str) -> None:
+def _act_on_step(b: Any, url: str, opinion: str) -> str:
     """On the document page: 同意 with an opinion in the one open step form, then 提交."""
     b.get(url)
-    form = WebDriverWait(b, WAIT).until(
-        EC.presence_of_element_located((By.CSS_SELECTOR, "form.steps-form"))
-    )
+    form = b.find_element(By.CSS_SELECTOR, "form.steps-form")
     form.find_element(By.CSS_SELECTOR, "input[name='decision'][value='approve']").click()
     form.find_element(By.NAME, "opinion").send_keys(opinion)
-    form.find_element(By.XPATH, ".//button[normalize-space()='提交']").click()
-    _wait_for(b, "已办理")
+    submit = form.find_element(By.XPATH, ".//button[normalize-space()='提交']")
+    return click_and_wait(b, submit, "已办理")
 
 
 def _draft_and_submit(b: Any, live_server: Any, cast: Any) -> Document:
@@ -66,12 +43,10 @@ def _draft_and_submit(b: Any, live_server: Any, cast: Any) -> Document:
     b.find_element(By.NAME, "main_recipients").send_keys("市直各部门、各单位")
     b.find_element(By.NAME, "body_text").send_keys(BODY)
     Select(b.find_element(By.NAME, "seal")).select_by_value(str(cast.seal.pk))
-    b.find_element(By.NAME, "save").click()
-    _wait_for(b, "发文稿纸")
+    click_and_wait(b, b.find_element(By.NAME, "save"), "发文稿纸")
     screenshot(b, "issue5-flow-01-draft")
     doc = Document.objects.get(title=TITLE)
-    _click(b, "//a[normalize-space()='送审']")
-    _wait_for(b, "核稿人")
+    _click(b, "//a[normalize-space()='送审']", "核稿人")
     Select(b.find_element(By.NAME, "reviewer")).select_by_value(str(cast.reviewer.pk))
     for dept in (cast.dept1, cast.dept2):
         b.find_element(
@@ -81,8 +56,7 @@ def _draft_and_submit(b: Any, live_server: Any, cast: Any) -> Document:
     Select(b.find_element(By.NAME, "dispatcher")).select_by_value(str(cast.dispatcher.pk))
     b.find_element(By.NAME, "opinion").send_keys("请审核")
     screenshot(b, "issue5-flow-02-submit-form")
-    _click(b, "//form//button[normalize-space()='送审']")
-    _wait_for(b, "公文已送审")
+    _click(b, "//form//button[normalize-space()='送审']", "公文已送审")
     assert "审批中" in b.find_element(By.TAG_NAME, "h1").text
     screenshot(b, "issue5-flow-03-submitted")
     return doc
@@ -112,8 +86,7 @@ def test_the_whole_flow_from_draft_to_three_units(city, cast, live_server, brows
     screenshot(b, "issue5-flow-06-countersigned-2")
 
     b = browser_login(cast.signer)
-    _act_on_step(b, url, "同意印发")
-    _wait_for(b, "已签发")
+    assert "已签发" in _act_on_step(b, url, "同意印发")
     facts = b.find_element(By.CSS_SELECTOR, "dl.facts").text
     year = re.search(r"白财〔(\d{4})〕1号", facts)
     assert year, facts
@@ -122,27 +95,25 @@ def test_the_whole_flow_from_draft_to_three_units(city, cast, live_server, brows
     for n, person in enumerate((cast.custodian1, cast.custodian2), start=8):
         b = browser_login(person)
         b.get(url + "seal/")
-        WebDriverWait(b, WAIT).until(EC.presence_of_element_located((By.NAME, "opinion")))
         b.find_element(By.NAME, "opinion").send_keys("核对无误，同意用印")
-        _click(b, "//button[normalize-space()='同意用印']")
-        _wait_for(b, "已记录" if person == cast.custodian1 else "已完成电子签章")
+        done = "已记录" if person == cast.custodian1 else "已完成电子签章"
+        _click(b, "//button[normalize-space()='同意用印']", done)
         screenshot(b, f"issue5-flow-{n:02d}-custodian-{n - 7}")
     assert "已用印" in b.find_element(By.TAG_NAME, "h1").text
 
     b = browser_login(cast.dispatcher)
     b.get(url)
-    _click(b, "//a[normalize-space()='发送（分发）']")
-    _wait_for(b, "选择收文机关")
+    _click(b, "//a[normalize-space()='发送（分发）']", "选择收文机关")
     main = Select(b.find_element(By.NAME, "main_units"))
     main.select_by_visible_text("白银市教育局")
     main.select_by_visible_text("白银市公安局")
     Select(b.find_element(By.NAME, "copy_units")).select_by_visible_text("白银市民政局")
-    _click(b, "//button[normalize-space()='预览收文单位']")
-    _wait_for(b, "共 3 个单位")
+    _click(b, "//button[normalize-space()='预览收文单位']", "共 3 个单位")
     screenshot(b, "issue5-flow-10-send-preview")
-    _click(b, "//button[normalize-space()='发送']")
-    _wait_for(b, "公文已发出：共 3 个单位（主送 2，抄送 1）")
-    assert "3 个（主送 2，抄送 1）" in b.find_element(By.TAG_NAME, "main").text
+    main = _click(
+        b, "//button[normalize-space()='发送']", "公文已发出：共 3 个单位（主送 2，抄送 1）"
+    )
+    assert "3 个（主送 2，抄送 1）" in main
     rows = b.find_elements(By.CSS_SELECTOR, "table tbody tr")
     assert sorted(r.find_element(By.TAG_NAME, "td").text for r in rows) == sorted(
         u.full_name for u in units

@@ -4,31 +4,12 @@ from __future__ import annotations
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.select import Select
-from selenium.webdriver.support.ui import WebDriverWait
 
 from wenshu.exchange.models import Delivery
-from wenshu.web.testing import screenshot
+from wenshu.web.testing import button, click_and_wait, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser_login(browser, live_server, client, settings):
-    def _login(user):
-        client.force_login(user, backend="wenshu.accounts.backends.WenshuBackend")
-        browser.get(live_server.url + "/healthz")
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        browser.delete_all_cookies()
-        browser.add_cookie({"name": cookie.key, "value": cookie.value, "path": "/"})
-        return browser
-
-    return _login
-
-
-def _wait_for(b, text: str) -> None:
-    WebDriverWait(b, 10).until(EC.text_to_be_present_in_element((By.TAG_NAME, "main"), text))
 
 
 def test_the_clerk_sends_from_the_workbench_and_reminds_a_laggard(
@@ -36,22 +17,19 @@ def test_the_clerk_sends_from_the_workbench_and_reminds_a_laggard(
 ):
     b = browser_login(city.a_clerk)
     b.get(live_server.url + "/workbench/")
-    b.find_element(By.PARTIAL_LINK_TEXT, "待分发").click()
-    b.find_element(By.LINK_TEXT, "分发").click()
+    click_and_wait(b, b.find_element(By.PARTIAL_LINK_TEXT, "待分发"))
+    click_and_wait(b, b.find_element(By.LINK_TEXT, "分发"))
     Select(b.find_element(By.NAME, "main_units")).select_by_visible_text("白银市教育局")
     Select(b.find_element(By.NAME, "copy_units")).select_by_visible_text("白银市公安局")
     b.find_element(By.CSS_SELECTOR, f"input[name='main_groups'][value='{more.group.pk}']").click()
-    b.find_element(By.XPATH, "//button[normalize-space()='预览收文单位']").click()
-    _wait_for(b, "共 3 个单位")
+    click_and_wait(b, button(b, "预览收文单位"), "共 3 个单位")
     copies = b.find_element(By.NAME, f"print_{more.c.pk}")
     copies.clear()
     copies.send_keys("0")
     screenshot(b, "exchange-send-preview")
-    b.find_element(By.XPATH, "//button[normalize-space()='发送']").click()
-    _wait_for(b, "公文已发出：共 3 个单位（主送 2，抄送 1）")
+    click_and_wait(b, button(b, "发送"), "公文已发出：共 3 个单位（主送 2，抄送 1）")
     assert Delivery.objects.get(recipient_unit=more.c).print_allowed == 0
     row = b.find_element(By.XPATH, "//tr[td[normalize-space()='白银市公安局']]")
-    row.find_element(By.XPATH, ".//button[normalize-space()='催办']").click()
-    _wait_for(b, "已催办白银市公安局")
+    click_and_wait(b, button(row, "催办"), "已催办白银市公安局")
     screenshot(b, "exchange-tracking")
     assert Delivery.objects.get(recipient_unit=more.c).remind_count == 1

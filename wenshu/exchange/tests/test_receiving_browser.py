@@ -9,32 +9,13 @@ from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.select import Select
-from selenium.webdriver.support.ui import WebDriverWait
 
 from wenshu.exchange.models import Delivery
 from wenshu.exchange.tests.receiving_helpers import pdf_text, send_to_b
-from wenshu.web.testing import screenshot
+from wenshu.web.testing import button, click_and_wait, screenshot, wait_for_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser_login(browser, live_server, client, settings):
-    def _login(user):
-        client.force_login(user, backend="wenshu.accounts.backends.WenshuBackend")
-        browser.get(live_server.url + "/healthz")
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        browser.delete_all_cookies()
-        browser.add_cookie({"name": cookie.key, "value": cookie.value, "path": "/"})
-        return browser
-
-    return _login
-
-
-def _wait_for(b, text: str) -> None:
-    WebDriverWait(b, 15).until(EC.text_to_be_present_in_element((By.TAG_NAME, "main"), text))
 
 
 def _downloaded(folder: Path, count: int) -> list[Path]:
@@ -63,12 +44,10 @@ def test_a_clerk_verifies_signs_prints_asks_for_more_and_prints_again(
         "Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
     )
     b.get(live_server.url + "/workbench/")
-    b.find_element(By.PARTIAL_LINK_TEXT, "待签收").click()
-    b.find_element(By.LINK_TEXT, doc.title).click()
-    _wait_for(b, "验证通过")
+    click_and_wait(b, b.find_element(By.PARTIAL_LINK_TEXT, "待签收"))
+    click_and_wait(b, b.find_element(By.LINK_TEXT, doc.title), "验证通过")
     screenshot(b, "receiving-verified")
-    b.find_element(By.XPATH, "//button[normalize-space()='签收登记']").click()
-    _wait_for(b, "已签收并登记，收文登记号 收〔")
+    click_and_wait(b, button(b, "签收登记"), "已签收并登记，收文登记号 收〔")
     screenshot(b, "receiving-signed")
     copies = [_print(b, downloads, 1)]
     b.get(live_server.url + f"/exchange/received/{doc.pk}/")
@@ -77,28 +56,26 @@ def test_a_clerk_verifies_signs_prints_asks_for_more_and_prints_again(
     assert texts[0][0].startswith("000001") and texts[1][0].startswith("000002")
     assert all("白银市教育局" in watermark for _t, watermark in texts)
     b.get(live_server.url + f"/exchange/received/{doc.pk}/")
-    _wait_for(b, "允许打印的 2 份已全部打印")
+    wait_for_text(b, "允许打印的 2 份已全部打印")
     assert not b.find_elements(By.ID, "print-button")
     Select(b.find_element(By.NAME, "kind")).select_by_value("more_copies")
     count = b.find_element(By.NAME, "count")
     count.clear()
     count.send_keys("1")
     b.find_element(By.NAME, "reason").send_keys("需分送分管领导阅处")
-    b.find_element(By.XPATH, "//button[normalize-space()='提交申请']").click()
-    _wait_for(b, "已向发文单位提出申请")
+    click_and_wait(b, button(b, "提交申请"), "已向发文单位提出申请")
     screenshot(b, "receiving-refused-and-requested")
 
     b = browser_login(city.a_clerk)
     b.get(live_server.url + "/exchange/requests/")
-    _wait_for(b, "需分送分管领导阅处")
-    b.find_element(By.XPATH, "//button[normalize-space()='同意']").click()
-    _wait_for(b, "已同意白银市教育局的申请")
+    wait_for_text(b, "需分送分管领导阅处")
+    click_and_wait(b, button(b, "同意"), "已同意白银市教育局的申请")
     screenshot(b, "receiving-sender-approves")
     assert Delivery.objects.get(pk=delivery.pk).print_allowed == 3
 
     b = browser_login(city.b_clerk)
     b.get(live_server.url + f"/exchange/received/{doc.pk}/")
-    _wait_for(b, "3 份（已打印 2 份）")
+    wait_for_text(b, "3 份（已打印 2 份）")
     third = _print(b, downloads, 3)
     assert pdf_text(third.read_bytes())[0].startswith("000003")
     b.get(live_server.url + f"/exchange/received/{doc.pk}/")

@@ -105,14 +105,11 @@ def _admins_need_keys(settings: Any) -> None:
 
 
 @pytest.fixture
-def browser() -> Any:
-    """Headless Chromium (Debian's) with a virtual FIDO2 authenticator plugged in."""
+def browser(browser: Any) -> Any:
+    """The root conftest's headless Chromium with a virtual FIDO2 authenticator plugged in."""
     from selenium.webdriver.common.virtual_authenticator import VirtualAuthenticatorOptions
 
-    from wenshu.web.testing import chromium_driver
-
-    driver = chromium_driver()
-    driver.add_virtual_authenticator(
+    browser.add_virtual_authenticator(
         VirtualAuthenticatorOptions(
             protocol=VirtualAuthenticatorOptions.Protocol.CTAP2,
             transport=VirtualAuthenticatorOptions.Transport.USB,
@@ -121,7 +118,4 @@ def browser() -> Any:
             is_user_verified=True,
         )
     )
-    try:
-        yield driver
-    finally:
-        driver.quit()
+    return browser

@@ -7,28 +7,21 @@ from urllib.parse import urlsplit
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import PASSWORD
 from wenshu.accounts.models import UserSession
 from wenshu.keys import services, totp
 from wenshu.keys.models import KeyApplication, LoginKey
 from wenshu.keys.tests.conftest import approved
-from wenshu.web.testing import screenshot
+from wenshu.web.testing import click_and_wait, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DEMO_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
-def _wait_for(browser, text, timeout=20):
-    WebDriverWait(browser, timeout).until(lambda d: text in d.page_source)
-
-
-def _submit(browser, selector):
-    page = browser.find_element(By.TAG_NAME, "html")
-    browser.find_element(By.CSS_SELECTOR, selector).click()
-    WebDriverWait(browser, 20).until(ec.staleness_of(page))
+def _submit(browser, selector, expect=""):
+    """Click the button and wait for the page it loads (showing `expect` in <main>)."""
+    return click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, selector), expect)
 
 
 def _password(browser, base, username):
@@ -62,15 +55,17 @@ def test_the_digital_office_registers_a_security_key_and_the_holder_logs_in_with
     browser.find_element(By.NAME, "code").send_keys(
         totp.code_at_step(DEMO_SECRET, totp.current_step())
     )
-    _submit(browser, "main form.stacked button[type=submit]")
-    assert browser.current_url.endswith("/workbench/") and "待制作密钥" in browser.page_source
+    _submit(browser, "main form.stacked button[type=submit]", "待制作密钥")
+    assert browser.current_url.endswith("/workbench/")
 
     # Production: the holder is present and touches the (virtual) key.
     browser.get(f"{base}/keys/applications/{app.pk}/produce/")
     browser.find_element(By.NAME, "serial").send_keys("FIDO-2026-0001")
     screenshot(browser, "keys_2_production_page")
-    browser.find_element(By.ID, "webauthn-register-start").click()
-    _wait_for(browser, "安全密钥已登记")
+    # The page's script registers the key, then loads the next page.
+    click_and_wait(
+        browser, browser.find_element(By.ID, "webauthn-register-start"), "安全密钥已登记"
+    )
     screenshot(browser, "keys_3_registered")
     key = LoginKey.objects.get(serial="FIDO-2026-0001")
     assert key.holder == city.a_admin and key.credential_id
@@ -80,8 +75,7 @@ def test_the_digital_office_registers_a_security_key_and_the_holder_logs_in_with
     browser.get(f"{base}/keys/applications/{app.pk}/collect/")
     browser.find_element(By.NAME, "collected_by_name").send_keys("艾管理")
     browser.find_element(By.CSS_SELECTOR, "input[name=collection_method][value=by_hand]").click()
-    _submit(browser, "main form.stacked button[type=submit]")
-    assert "领取已登记" in browser.page_source
+    _submit(browser, "main form.stacked button[type=submit]", "领取已登记")
     screenshot(browser, "keys_4_collected")
     assert KeyApplication.objects.get(pk=app.pk).status == KeyApplication.Status.COLLECTED
     _submit(browser, "form[action$='/logout/'] button")
@@ -90,9 +84,9 @@ def test_the_digital_office_registers_a_security_key_and_the_holder_logs_in_with
     _password(browser, base, "a_admin")
     assert browser.current_url.endswith("/keys/login/")
     screenshot(browser, "keys_5_second_step_webauthn")
-    browser.find_element(By.ID, "webauthn-login-start").click()
-    WebDriverWait(browser, 20).until(lambda d: d.current_url.endswith("/workbench/"))
-    assert "艾管理" in browser.page_source
+    login = browser.find_element(By.ID, "webauthn-login-start")
+    click_and_wait(browser, login, "艾管理", css="header")  # the name in the top bar
+    assert browser.current_url.endswith("/workbench/")
     screenshot(browser, "keys_6_holder_logged_in")
     assert UserSession.objects.get(user=city.a_admin, ended_at__isnull=True).login_key_id == key.pk
     key.refresh_from_db()

@@ -3,17 +3,11 @@ checks in an edited version, and shares it — keyboard-usable plain forms, no i
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from django.conf import settings
-from django.test import Client
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
 
 from wenshu.library.models import Item, Share
-from wenshu.web.testing import screenshot
+from wenshu.web.testing import click_and_wait, screenshot
 
 pytestmark = [
     pytest.mark.browser,
@@ -22,45 +16,31 @@ pytestmark = [
 ]
 
 
-def _as(browser: Any, base: str, user: Any) -> None:
-    client = Client()
-    client.force_login(user, backend="wenshu.accounts.backends.WenshuBackend")
-    browser.get(base + "/healthz")
-    browser.delete_all_cookies()
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    browser.add_cookie({"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "path": "/"})
-
-
-def _submit(browser: Any, button: Any) -> None:
-    page = browser.find_element(By.TAG_NAME, "html")
-    button.click()
-    WebDriverWait(browser, 20).until(ec.staleness_of(page))
-
-
-def test_upload_check_out_check_in_and_share(lib, live_server, browser, tmp_path):
+def test_upload_check_out_check_in_and_share(lib, live_server, browser_login, tmp_path):
     base = live_server.url
     first, second = tmp_path / "工作方案.txt", tmp_path / "工作方案v2.txt"
     first.write_text("工作方案第一稿", encoding="utf-8")
     second.write_text("工作方案第二稿", encoding="utf-8")
-    _as(browser, base, lib.a_clerk)
+    browser = browser_login(lib.a_clerk)
     browser.get(base + "/library/")
-    _submit(browser, browser.find_element(By.LINK_TEXT, "上传文档"))
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "上传文档"))
     browser.find_element(By.NAME, "file").send_keys(str(first))
     browser.find_element(By.NAME, "title").send_keys("工作方案")
-    _submit(browser, browser.find_element(By.XPATH, "//main//button[.='上传']"))
-    assert "已上传《工作方案》" in browser.page_source
-    _submit(browser, browser.find_element(By.XPATH, "//main//button[contains(., '签出')]"))
-    assert "已签出" in browser.page_source
+    upload = browser.find_element(By.XPATH, "//main//button[.='上传']")
+    click_and_wait(browser, upload, "已上传《工作方案》")
+    check_out = browser.find_element(By.XPATH, "//main//button[contains(., '签出')]")
+    click_and_wait(browser, check_out, "已签出")
     screenshot(browser, "library-item-checked-out")
-    _submit(browser, browser.find_element(By.LINK_TEXT, "签入"))
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "签入"))
     browser.find_element(By.NAME, "file").send_keys(str(second))
     browser.find_element(By.NAME, "note").send_keys("第二稿")
-    _submit(browser, browser.find_element(By.XPATH, "//main//button[contains(., '签入')]"))
-    assert "已签入，并上传了新版本" in browser.page_source and "第 2 版" in browser.page_source
-    _submit(browser, browser.find_element(By.LINK_TEXT, "共享"))
+    check_in = browser.find_element(By.XPATH, "//main//button[contains(., '签入')]")
+    main = click_and_wait(browser, check_in, "已签入，并上传了新版本")
+    assert "第 2 版" in main
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "共享"))
     browser.find_element(By.NAME, "username").send_keys("a_staff")
     browser.find_element(By.CSS_SELECTOR, "input[name=access][value=write]").click()
-    _submit(browser, browser.find_element(By.XPATH, "//main//form//button[.='共享']"))
+    click_and_wait(browser, browser.find_element(By.XPATH, "//main//form//button[.='共享']"))
     screenshot(browser, "library-share-dialog")
     item = Item.objects.get(title="工作方案")
     assert item.current_version.number == 2 and item.checked_out_by is None

@@ -119,19 +119,3 @@ def as_client(user: Any) -> Client:
     c = Client()
     c.force_login(user, backend="wenshu.accounts.backends.WenshuBackend")
     return c
-
-
-@pytest.fixture
-def browser_as(browser, live_server, settings):
-    """browser_as(user): the (root conftest's) headless Chromium now carries that user's
-    session; the previous person's cookies are dropped first."""
-
-    def _as(user: Any) -> Any:
-        c = as_client(user)
-        browser.get(live_server.url + "/healthz")
-        browser.delete_all_cookies()
-        cookie = c.cookies[settings.SESSION_COOKIE_NAME]
-        browser.add_cookie({"name": cookie.key, "value": cookie.value, "path": "/"})
-        return browser
-
-    return _as

@@ -9,14 +9,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
 from wenshu.meetings import tasks
 from wenshu.meetings.models import Invitation, Meeting
 from wenshu.meetings.tests.conftest import as_client
 from wenshu.notify.models import Notification, OutboxMessage
-from wenshu.web.testing import screenshot
+from wenshu.web.testing import click_and_wait, screenshot, wait_for_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,8 +35,8 @@ def _local(moment) -> str:
 
 def _send_notice(b, live_server, cast) -> Meeting:
     b.get(live_server.url + "/workbench/")
-    b.find_element(By.LINK_TEXT, "会议通知").click()
-    b.find_element(By.LINK_TEXT, "发会议通知").click()
+    click_and_wait(b, b.find_element(By.LINK_TEXT, "会议通知"))
+    click_and_wait(b, b.find_element(By.LINK_TEXT, "发会议通知"))
     start = timezone.now() + timedelta(days=3)
     for name, value in (
         ("title", "全市政务信息化工作推进会"),
@@ -52,9 +50,9 @@ def _send_notice(b, live_server, cast) -> Meeting:
         _set(b, name, value)
     for unit in (cast.city.a, cast.city.b, cast.c):
         b.find_element(By.CSS_SELECTOR, f'input[name="units"][value="{unit.pk}"]').click()
-    b.find_element(By.XPATH, "//button[normalize-space()='发出会议通知']").click()
-    WebDriverWait(b, 10).until(EC.url_contains("/table/"))
-    assert "会议通知已发出" in b.page_source
+    send = b.find_element(By.XPATH, "//button[normalize-space()='发出会议通知']")
+    click_and_wait(b, send, "会议通知已发出")
+    assert "/table/" in b.current_url
     return Meeting.objects.get()
 
 
@@ -62,28 +60,27 @@ def _open_from_workbench(b, live_server, title: str) -> None:
     b.get(live_server.url + "/workbench/")
     counter = b.find_element(By.PARTIAL_LINK_TEXT, "待回复会议")
     assert counter.find_element(By.CLASS_NAME, "n").text == "1"
-    counter.click()
-    b.find_element(By.LINK_TEXT, title).click()
+    click_and_wait(b, counter)
+    click_and_wait(b, b.find_element(By.LINK_TEXT, title))
 
 
 def _submit_reply(b, inv: Invitation) -> None:
-    b.find_element(By.CSS_SELECTOR, f"#reply-{inv.pk} button[type=submit]").click()
-    WebDriverWait(b, 10).until(
-        EC.text_to_be_present_in_element((By.TAG_NAME, "main"), "回执已提交")
+    click_and_wait(
+        b, b.find_element(By.CSS_SELECTOR, f"#reply-{inv.pk} button[type=submit]"), "回执已提交"
     )
 
 
 def test_three_units_two_replies_one_substitute_and_the_third_is_reminded(
-    cast, live_server, browser_as, time_machine
+    cast, live_server, browser_login, time_machine
 ):
     city = cast.city
-    b = browser_as(cast.gov_clerk)
+    b = browser_login(cast.gov_clerk)
     meeting = _send_notice(b, live_server, cast)
     rows = b.find_elements(By.CSS_SELECTOR, "#meeting-table tbody tr")
     assert len(rows) == 3 and all("未回复" in r.text for r in rows)
 
     # Unit A's clerk names who goes.
-    b = browser_as(city.a_clerk)
+    b = browser_login(city.a_clerk)
     _open_from_workbench(b, live_server, meeting.title)
     inv_a = meeting.invitations.get(unit=city.a)
     b.find_element(By.CSS_SELECTOR, f'input[name="inv{inv_a.pk}-answer"][value="attend"]').click()
@@ -93,7 +90,7 @@ def test_three_units_two_replies_one_substitute_and_the_third_is_reminded(
     _submit_reply(b, inv_a)
 
     # Unit B's leader cannot go and sends someone else.
-    b = browser_as(city.b_clerk)
+    b = browser_login(city.b_clerk)
     _open_from_workbench(b, live_server, meeting.title)
     inv_b = meeting.invitations.get(unit=city.b)
     b.find_element(
@@ -106,24 +103,21 @@ def test_three_units_two_replies_one_substitute_and_the_third_is_reminded(
     _submit_reply(b, inv_b)
 
     # The organiser's table shows both replies; it polls, so a receipt by C appears by itself.
-    b = browser_as(cast.gov_clerk)
+    b = browser_login(cast.gov_clerk)
     b.get(f"{live_server.url}/meetings/{meeting.pk}/table/")
-    table = b.find_element(By.ID, "meeting-table")
-    row_a = table.find_element(By.ID, f"invitation-{inv_a.pk}").text
-    row_b = table.find_element(By.ID, f"invitation-{inv_b.pk}").text
+    # Rows are read by script: the table's polling may swap them between two reads.
+    row_a = wait_for_text(b, css=f"#invitation-{inv_a.pk}")
+    row_b = wait_for_text(b, css=f"#invitation-{inv_b.pk}")
     inv_c = meeting.invitations.get(unit=cast.c)
     assert "参加" in row_a and "艾科员" in row_a and "已收到" in row_a
     assert "委派他人参加" in row_b and "钱七（副局长）［代参］" in row_b
-    assert "未回复" in table.find_element(By.ID, f"invitation-{inv_c.pk}").text
+    assert "未回复" in wait_for_text(b, css=f"#invitation-{inv_c.pk}")
     as_client(cast.c_clerk).get(f"/meetings/{meeting.pk}/")  # unit C opens it, does not reply
-    WebDriverWait(b, 15).until(
-        EC.text_to_be_present_in_element((By.ID, f"invitation-{inv_c.pk}"), "已收到")
-    )
-    assert "已回复 2" in table.text
+    wait_for_text(b, "已收到", css=f"#invitation-{inv_c.pk}")  # the table polls every 10 s
+    assert "已回复 2" in wait_for_text(b, css="#meeting-table")
     shot = screenshot(b, "meetings-organiser-table")
     assert shot.exists() and shot.stat().st_size > 0
-    b.find_element(By.LINK_TEXT, "签到屏幕").click()
-    code = b.find_element(By.ID, "signin-code").text
+    code = click_and_wait(b, b.find_element(By.LINK_TEXT, "签到屏幕"), css="#signin-code").strip()
     assert code.isdigit() and len(code) == 6
     qr = b.find_element(By.CSS_SELECTOR, "img[alt='签到二维码']")
     assert qr.get_attribute("src").startswith("data:image/png;base64,")

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from wenshu.messaging.models import MailRecipient
-from wenshu.web.testing import screenshot
+from wenshu.web.testing import click_and_wait, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,8 +18,8 @@ def test_a_mail_to_a_unit_is_read_by_its_clerk_and_the_sender_sees_the_receipt(
 ):
     b = browser_login(city.a_clerk)
     b.get(live_server.url + "/workbench/")
-    b.find_element(By.LINK_TEXT, "站内邮件").click()
-    b.find_element(By.LINK_TEXT, "写邮件").click()
+    click_and_wait(b, b.find_element(By.LINK_TEXT, "站内邮件"))
+    click_and_wait(b, b.find_element(By.LINK_TEXT, "写邮件"))
     people = b.find_element(By.ID, "id_to-people")
     unit_filter = b.find_element(By.CSS_SELECTOR, "#id_to-people").find_element(
         By.XPATH, "preceding-sibling::select[@class='unit-filter']"
@@ -34,9 +33,10 @@ def test_a_mail_to_a_unit_is_read_by_its_clerk_and_the_sender_sees_the_receipt(
     b.find_element(By.ID, "id_body").send_keys("请于本周五前通过站内邮件报送。")
     b.execute_script("window.scrollTo(0, 0)")
     screenshot(b, "mail-compose")
-    b.find_element(By.XPATH, "//button[normalize-space()='发送']").click()
-    WebDriverWait(b, 5).until(EC.text_to_be_present_in_element((By.TAG_NAME, "main"), "阅读回执"))
-    assert "邮件已发送，送达 2 人" in b.page_source and "已读 0 / 共 2 人" in b.page_source
+    main = click_and_wait(
+        b, b.find_element(By.XPATH, "//button[normalize-space()='发送']"), "阅读回执"
+    )
+    assert "邮件已发送，送达 2 人" in main and "已读 0 / 共 2 人" in main
     assert set(MailRecipient.objects.values_list("person__username", flat=True)) == {
         "b_staff",
         "b_clerk",
@@ -44,14 +44,13 @@ def test_a_mail_to_a_unit_is_read_by_its_clerk_and_the_sender_sees_the_receipt(
 
     b = browser_login(city.b_clerk)
     b.get(live_server.url + "/workbench/")
-    b.find_element(By.PARTIAL_LINK_TEXT, "未读邮件").click()
-    b.find_element(By.LINK_TEXT, "关于报送年度统计报表的通知").click()
-    main = b.find_element(By.TAG_NAME, "main").text
+    click_and_wait(b, b.find_element(By.PARTIAL_LINK_TEXT, "未读邮件"))
+    main = click_and_wait(b, b.find_element(By.LINK_TEXT, "关于报送年度统计报表的通知"))
     assert "请于本周五前通过站内邮件报送。" in main and "发给单位（文书）：市教育局" in main
     screenshot(b, "mail-read")
 
     b = browser_login(city.a_clerk)
     b.get(live_server.url + "/mail/folder/sent/")
-    b.find_element(By.LINK_TEXT, "关于报送年度统计报表的通知").click()
-    assert "已读 1 / 共 2 人" in b.find_element(By.TAG_NAME, "main").text
+    main = click_and_wait(b, b.find_element(By.LINK_TEXT, "关于报送年度统计报表的通知"))
+    assert "已读 1 / 共 2 人" in main
     screenshot(b, "mail-receipts")

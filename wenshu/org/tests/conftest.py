@@ -42,12 +42,3 @@ def registered_unit(city: Any, checker: Any, **overrides: Any) -> Unit:
     """A unit that went through application (by shuziban) and review (by `checker`)."""
     application = services.unit_apply(actor=city.shuziban, **application_args(**overrides))
     return services.unit_review(actor=checker, unit=application.unit, approve=True)
-
-
-@pytest.fixture
-def browser() -> Any:
-    from wenshu.web.testing import chromium_driver
-
-    driver = chromium_driver()
-    yield driver
-    driver.quit()

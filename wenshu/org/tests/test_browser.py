@@ -6,32 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
 
 from wenshu.org.models import Unit
-from wenshu.web.testing import screenshot
+from wenshu.web.testing import click_and_wait, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-
-def _as(browser: Any, base: str, user: Any) -> None:
-    """Open a session for `user` (all login factors passed) and hand its cookie to Chromium."""
-    client = Client()
-    client.force_login(user, backend="wenshu.accounts.backends.WenshuBackend")
-    browser.get(base + "/healthz")
-    browser.delete_all_cookies()
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    browser.add_cookie({"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "path": "/"})
-
-
-def _submit(browser: Any, button: Any) -> None:
-    page = browser.find_element(By.TAG_NAME, "html")
-    button.click()
-    WebDriverWait(browser, 20).until(ec.staleness_of(page))
+SUBMIT = "main form button[type=submit]"
 
 
 def _fill(browser: Any, values: dict[str, str]) -> None:
@@ -43,9 +25,11 @@ def _fill(browser: Any, values: dict[str, str]) -> None:
             field.send_keys(value)
 
 
-def test_an_application_is_filed_and_reviewed_by_two_people(city, shuziban2, live_server, browser):
+def test_an_application_is_filed_and_reviewed_by_two_people(
+    city, shuziban2, live_server, browser_login
+):
     base = live_server.url
-    _as(browser, base, city.shuziban)
+    browser = browser_login(city.shuziban)
     browser.get(base + "/org/units/apply/")
     _fill(
         browser,
@@ -60,16 +44,14 @@ def test_an_application_is_filed_and_reviewed_by_two_people(city, shuziban2, liv
         },
     )
     screenshot(browser, "org_1_application_form")
-    _submit(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
-    assert "四眼原则" in browser.page_source
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, SUBMIT), "四眼原则")
     screenshot(browser, "org_2_application_filed")
 
-    _as(browser, base, shuziban2)
+    browser = browser_login(shuziban2)
     browser.get(base + "/org/pending/")
-    browser.find_element(By.LINK_TEXT, "白银市审计局").click()
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "白银市审计局"))
     browser.find_element(By.CSS_SELECTOR, "input[name=decision][value=approve]").click()
-    _submit(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
-    assert "已注册该单位" in browser.page_source
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, SUBMIT), "已注册该单位")
     unit = Unit.objects.get(full_name="白银市审计局")
     assert unit.status == Unit.Status.REGISTERED and unit.names.count() == 1
     browser.get(f"{base}/org/units/{unit.pk}/")

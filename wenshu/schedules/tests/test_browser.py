@@ -10,21 +10,10 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
-from wenshu.web.testing import screenshot
+from wenshu.web.testing import click_and_wait, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _as(browser, live_server, client, user, settings):
-    client.force_login(user, backend="wenshu.accounts.backends.WenshuBackend")
-    browser.get(live_server.url + "/healthz")
-    browser.delete_all_cookies()
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    browser.add_cookie({"name": cookie.key, "value": cookie.value, "path": "/"})
-    return browser
 
 
 def _set(b, name: str, value: str) -> None:
@@ -36,32 +25,28 @@ def _set(b, name: str, value: str) -> None:
         field.send_keys(value)
 
 
-def test_a_person_adds_an_event_and_subscribes(browser, live_server, client, city, settings):
-    b = _as(browser, live_server, client, city.a_staff, settings)
+def test_a_person_adds_an_event_and_subscribes(browser_login, live_server, city):
+    b = browser_login(city.a_staff)
     b.get(live_server.url + "/workbench/")
-    b.find_element(By.LINK_TEXT, "日程安排").click()
-    b.find_element(By.LINK_TEXT, "新建日程").click()
+    click_and_wait(b, b.find_element(By.LINK_TEXT, "日程安排"))
+    click_and_wait(b, b.find_element(By.LINK_TEXT, "新建日程"))
     start = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
     _set(b, "title", "科室学习")
     _set(b, "place", "302室")
     _set(b, "start_at", start.strftime("%Y-%m-%dT%H:%M"))
     _set(b, "end_at", (start - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
-    b.find_element(By.XPATH, "//button[normalize-space()='保存']").click()
-    assert "结束时间不能早于开始时间" in b.page_source
+    save = b.find_element(By.XPATH, "//button[normalize-space()='保存']")
+    click_and_wait(b, save, "结束时间不能早于开始时间")
     assert b.find_element(By.NAME, "title").get_attribute("value") == "科室学习"  # kept
     _set(b, "end_at", (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
-    b.find_element(By.XPATH, "//button[normalize-space()='保存']").click()
-    WebDriverWait(b, 10).until(
-        EC.text_to_be_present_in_element((By.TAG_NAME, "main"), "日程已保存")
-    )
+    click_and_wait(b, b.find_element(By.XPATH, "//button[normalize-space()='保存']"), "日程已保存")
     assert "科室学习" in b.find_element(By.CSS_SELECTOR, "tr.today").text
     screenshot(b, "schedules-week")
-    b.find_element(By.LINK_TEXT, "月视图").click()
-    assert "科室学习" in b.find_element(By.CSS_SELECTOR, "td.today").text
+    assert "科室学习" in click_and_wait(b, b.find_element(By.LINK_TEXT, "月视图"), css="td.today")
     screenshot(b, "schedules-month")
-    b.find_element(By.LINK_TEXT, "订阅到手机日历").click()
-    b.find_element(By.XPATH, "//button[normalize-space()='生成订阅链接']").click()
-    url = b.find_element(By.ID, "feed-url").text
+    click_and_wait(b, b.find_element(By.LINK_TEXT, "订阅到手机日历"))
+    create = b.find_element(By.XPATH, "//button[normalize-space()='生成订阅链接']")
+    url = click_and_wait(b, create, "http", css="#feed-url").strip()
     with urlopen(url, timeout=10) as response:  # noqa: S310 (the live test server)
         cal = Calendar.from_ical(response.read())
     assert [str(e["SUMMARY"]) for e in cal.walk("VEVENT")] == ["科室学习"]

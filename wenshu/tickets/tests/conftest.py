@@ -51,18 +51,3 @@ def ticket(city: Any) -> Ticket:
 @pytest.fixture
 def office_ticket(city: Any) -> Ticket:
     return at_office(city)
-
-
-@pytest.fixture
-def browser_login(browser: Any, live_server: Any, client: Any, settings: Any) -> Any:
-    """browser_login(user): the headless Chromium carries a session for that user."""
-
-    def _login(user: Any) -> Any:
-        browser.delete_all_cookies()
-        client.force_login(user, backend="wenshu.accounts.backends.WenshuBackend")
-        browser.get(live_server.url + "/healthz")
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        browser.add_cookie({"name": cookie.key, "value": cookie.value, "path": "/"})
-        return browser
-
-    return _login

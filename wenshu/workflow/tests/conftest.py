@@ -118,27 +118,3 @@ def as_client(user: Any) -> Client:
     client = Client()
     client.force_login(user, backend="wenshu.accounts.backends.WenshuBackend")
     return client
-
-
-@pytest.fixture
-def browser():
-    from wenshu.web.testing import chromium_driver
-
-    driver = chromium_driver()
-    yield driver
-    driver.quit()
-
-
-@pytest.fixture
-def browser_login(browser, live_server, client, settings):
-    """browser_login(user): the browser carries a session for that user."""
-
-    def _login(user: Any) -> Any:
-        browser.delete_all_cookies()
-        client.force_login(user, backend="wenshu.accounts.backends.WenshuBackend")
-        browser.get(live_server.url + "/healthz")
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        browser.add_cookie({"name": cookie.key, "value": cookie.value, "path": "/"})
-        return browser
-
-    return _login
