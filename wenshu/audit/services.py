@@ -3,7 +3,8 @@ own transaction, so the event and the change commit or roll back together.
 
 The chain head row is locked for each append, so appends queue behind each other until the
 caller's transaction ends: call audit_record as the last write of a transaction, after the
-rows you lock yourself, so two transactions never wait on each other in opposite orders.
+rows you lock yourself, so two transactions never wait on each other in opposite orders (the
+full rule is in audit_record's docstring).
 
 Also here: purging old rows (operators only), running the verification, and the security
 alerts that other apps raise too.
@@ -86,6 +87,23 @@ def audit_record(
     ip: str | None = None,
 ) -> AuditEvent:
     """Append one event to the chain. Caller's transaction (if any) includes it.
+
+    Lock order: this locks the chain's head row and holds it until the caller's transaction
+    ends, and every audited transaction takes that lock. So after the first audit_record of a
+    transaction, lock or update no row another transaction might lock before auditing:
+    take your own row locks (select_for_update, UPDATE, conditional updates) first and call
+    audit_record last. Otherwise one transaction holds the head and waits for your row while
+    the other holds your row and waits for the head, and PostgreSQL aborts one ("deadlock
+    detected"). Inserting new rows, and writing rows this transaction already holds, is
+    safe. A service that calls other audited services (they audit as their last step) locks
+    up front everything it will touch after they return: e.g. the document services lock
+    the document and its process before the seal services audit, and the workflow services
+    lock a process's subject (registry.Subject.lock) before the process.
+
+    Why not buffer the events and write them just before commit: Django has no pre-commit
+    hook, tests run inside a transaction that never commits, and an event buffered inside a
+    savepoint that later rolls back would still be written. Keeping the append in place with
+    this rule keeps "the event commits or rolls back with its change" exact.
 
     `actor` is a user or None for the system; `on_behalf_of` defaults to the delegation
     recorded in the current audit context. `details` is stored as plain JSON (dates and

@@ -170,6 +170,10 @@ class DecisionIn(Schema):
     opinion: str = Field("", max_length=500)
 
 
+class CancelIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=300, description="撤销原因")
+
+
 class ProductionIn(Schema):
     picture_png_b64: str | None = Field(None, description="上传的 PNG 扫描件；不传则自动生成")
     diameter_mm: int = 42
@@ -201,6 +205,8 @@ class UseRequestOut(Schema):
     used_at: datetime | None
     approvals: int
     threshold_k: int
+    cancelled_at: datetime | None = None
+    cancel_reason: str = ""
 
 
 def _use_out(req: SealUseRequest) -> UseRequestOut:
@@ -218,6 +224,8 @@ def _use_out(req: SealUseRequest) -> UseRequestOut:
         used_at=req.used_at,
         approvals=req.approvals.filter(approve=True).count(),
         threshold_k=req.seal.threshold_k,
+        cancelled_at=req.cancelled_at,
+        cancel_reason=req.cancel_reason,
     )
 
 
@@ -459,6 +467,15 @@ def use_decide(request: HttpRequest, req_id: int, body: DecisionIn) -> UseReques
     services.seal_use_decide(
         actor=_me(request), request=req, approve=body.approve, opinion=body.opinion
     )
+    return _use_out(selectors.use_request_get(viewer=_me(request), pk=req_id))
+
+
+@router.post(
+    "/use-requests/{req_id}/cancel", response=UseRequestOut, summary="撤销用印申请（申请人或文书）"
+)
+def use_cancel(request: HttpRequest, req_id: int, body: CancelIn) -> UseRequestOut:
+    req = selectors.use_request_get(viewer=_me(request), pk=req_id)
+    services.seal_use_cancel(actor=_me(request), request=req, reason=body.reason)
     return _use_out(selectors.use_request_get(viewer=_me(request), pk=req_id))
 
 

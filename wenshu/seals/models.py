@@ -296,6 +296,7 @@ class SealUseRequest(models.Model):
         USED = "used", "已用印"
         REFUSED = "refused", "未同意"
         EXPIRED = "expired", "已失效"  # 24 h passed, or the seal stopped being in use
+        CANCELLED = "cancelled", "已撤销"  # its document left the 用印 step, or its requester
 
     seal = models.ForeignKey(Seal, on_delete=models.PROTECT, related_name="use_requests")
     purpose = models.CharField("用印事由", max_length=300)
@@ -311,6 +312,11 @@ class SealUseRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     signature_der = models.BinaryField(null=True, editable=False)
+    cancelled_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancel_reason = models.CharField("撤销原因", max_length=300, blank=True)
 
     class Meta:
         ordering = ("-created_at", "-id")
@@ -327,11 +333,12 @@ class SealUseRequest(models.Model):
 
 
 USE_TRANSITIONS: dict[str, frozenset[str]] = {
-    SealUseRequest.Status.PENDING: frozenset({"approved", "refused", "expired"}),
-    SealUseRequest.Status.APPROVED: frozenset({"used", "expired"}),
+    SealUseRequest.Status.PENDING: frozenset({"approved", "refused", "expired", "cancelled"}),
+    SealUseRequest.Status.APPROVED: frozenset({"used", "expired", "cancelled"}),
     SealUseRequest.Status.USED: frozenset(),
     SealUseRequest.Status.REFUSED: frozenset(),
     SealUseRequest.Status.EXPIRED: frozenset(),
+    SealUseRequest.Status.CANCELLED: frozenset(),
 }
 
 

@@ -33,6 +33,7 @@ urlpatterns = [
     path("use/<int:pk>/", views.use_request_detail, name="use_request"),
     path("use/<int:pk>/decide/", views.use_decide, name="use_decide"),
     path("use/<int:pk>/sign/", views.use_sign, name="use_sign"),
+    path("use/<int:pk>/cancel/", views.use_cancel, name="use_cancel"),
     path("use/<int:pk>/signature.ses", views.use_signature_download, name="use_signature"),
     path("rules/", views.rules, name="rules"),
     path("verify/", views.verify, name="verify"),

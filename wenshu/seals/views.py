@@ -451,6 +451,9 @@ def _use_context(request: AuthedRequest, req: SealUseRequest, **extra: Any) -> d
         "may_sign": req.status == req.Status.APPROVED
         and user.unit_id == req.seal.unit_id
         and (req.requested_by_id == user.pk or user.has_role(Role.CLERK)),
+        "may_cancel": req.status in (req.Status.PENDING, req.Status.APPROVED)
+        and user.unit_id == req.seal.unit_id
+        and (req.requested_by_id == user.pk or user.has_role(Role.CLERK, Role.UNIT_ADMIN)),
         "decision_form": extra.pop("decision_form", None) or DecisionForm(),
         **extra,
     }
@@ -501,6 +504,19 @@ def use_sign(request: AuthedRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         return _use_refused(request, pk, exc)
     messages.success(request, f"已用印（{signed.es_id}），可下载电子签章文件。")
+    return redirect("seals:use_request", pk=pk)
+
+
+@login_required
+@require_POST
+def use_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
+    req = selectors.use_request_get(viewer=request.user, pk=pk)
+    reason = request.POST.get("reason", "")
+    try:
+        services.seal_use_cancel(actor=request.user, request=req, reason=reason)
+    except DomainError as exc:
+        return _use_refused(request, pk, exc, cancel_reason=reason)
+    messages.success(request, "用印申请已撤销，保管人的待审批事项已撤下。")
     return redirect("seals:use_request", pk=pk)
 
 

@@ -5,7 +5,7 @@ A subject app calls these from its AppConfig.ready():
     register_process_key("fawen", required_tasks=["draft", "sign", "seal", "dispatch"])
     register_handler("fawen", "task_ready", on_seal_ready)
     register_assignment_resolver("fawen", resolve)
-    register_subject("document", label="公文", item_url=lambda item: f"/documents/…")
+    register_subject("document", label="公文", item_url=…, lock=lock_document)
 
 Handlers run inside the service's transaction, in registration order: an exception (a
 DomainError with a Chinese message, say) rolls the whole step back and reaches the user.
@@ -57,6 +57,10 @@ class Subject:
     subject_type: str
     label: str
     item_url: Callable[[Any], str] | None = None
+    # (subject_id) → None: lock the subject's row. The workflow services call it before they
+    # lock the process row, so a subject app whose services lock the subject first and then
+    # act on its process never waits in the opposite order to the workflow's own pages.
+    lock: Callable[[str], None] | None = None
 
 
 _keys: dict[str, ProcessKey] = {}
@@ -124,10 +128,17 @@ def assignment_resolver(process_key: str) -> AssignmentResolver | None:
 
 
 def register_subject(
-    subject_type: str, *, label: str, item_url: Callable[[Any], str] | None = None
+    subject_type: str,
+    *,
+    label: str,
+    item_url: Callable[[Any], str] | None = None,
+    lock: Callable[[str], None] | None = None,
 ) -> None:
-    """A subject app names its subjects and, optionally, its own page for a work item."""
-    _subjects[subject_type] = Subject(subject_type=subject_type, label=label, item_url=item_url)
+    """A subject app names its subjects and, optionally, its own page for a work item and
+    how to lock a subject's row (taken before the process row; see `Subject.lock`)."""
+    _subjects[subject_type] = Subject(
+        subject_type=subject_type, label=label, item_url=item_url, lock=lock
+    )
 
 
 def subject(subject_type: str) -> Subject | None:

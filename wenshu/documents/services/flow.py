@@ -252,11 +252,16 @@ def _cancel(doc: Document, *, actor: User | None, reason: str) -> None:
     doc.move_to(Document.Status.CANCELLED)
     doc.cancelled_at, doc.cancel_reason = timezone.now(), reason[:500]
     numbering.document_number_void(document=doc, actor=actor, reason=reason)
-    sealing.close_attempts(doc)
+    sealing.close_attempts(doc, actor=actor, reason=reason)
     doc.save()
 
 
 # --- handlers: keep the document in step with its flow -------------------------------------
+
+
+def _lock_subject(subject_id: str) -> None:
+    """The workflow locks the document before its process: the order of this app's services."""
+    lock(int(subject_id))
 
 
 def _subject(instance: ProcessInstance) -> Document | None:
@@ -342,7 +347,10 @@ def on_task_withdrawn(
     if doc.sealed_at is not None:
         raise Conflict("公文已用印，不能撤回。")
     if task_spec_id == "sign" and doc.status == Document.Status.APPROVED:
-        sealing.withdraw_attempts(doc)
+        actor = work_item.completed_by if work_item else None
+        if actor is None:  # a completed step always names who completed it
+            raise DomainError("签发环节缺少办理人，无法撤回。")
+        sealing.withdraw_attempts(doc, actor=actor)
 
 
 def on_process_cancelled(*, instance: ProcessInstance, **_: Any) -> None:
@@ -375,7 +383,7 @@ def item_url(item: WorkItem) -> str:
 
 def register() -> None:
     """Called from DocumentsConfig.ready()."""
-    registry.register_subject(SUBJECT_TYPE, label="公文", item_url=item_url)
+    registry.register_subject(SUBJECT_TYPE, label="公文", item_url=item_url, lock=_lock_subject)
     registry.register_assignment_resolver(PROCESS_KEY, resolve_assignment)
     registry.register_handler(PROCESS_KEY, "task_ready", on_task_ready)
     registry.register_handler(PROCESS_KEY, "task_completed", on_task_completed)

@@ -32,9 +32,15 @@ from wenshu.lib.errors import Conflict, DomainError, Forbidden
 from wenshu.lib.package import build_manifest, write_package
 from wenshu.notify.services import notify_send
 from wenshu.seals.models import SealCustodian, SealUseApproval, SealUseRequest
-from wenshu.seals.services import seal_sign, seal_use_decide, seal_use_request
+from wenshu.seals.services import (
+    cancelled_message,
+    seal_sign,
+    seal_use_cancel,
+    seal_use_decide,
+    seal_use_request,
+)
 from wenshu.workflow import selectors as wf_selectors
-from wenshu.workflow.models import WorkItem
+from wenshu.workflow.models import ProcessInstance, WorkItem
 from wenshu.workflow.services import work_item_complete
 
 ALREADY_SEALED = "该公文已用印，请勿重复办理。"
@@ -85,8 +91,12 @@ def prepare(doc: Document, *, data: dict, actor: User | None) -> SealAttempt:
     pdf = rendering.render(rendering.gongwen_data(doc, seal_png=bytes(seal.picture_png)))
     meta = packaging.metadata(doc, sender_name=doc.unit.name_at(now), prepared_at=now)
     manifest = build_manifest(document=meta, members=packaging.members(doc, pdf=pdf))
-    req = seal_use_request(
-        actor=requester, seal=seal, digest_hex=manifest.digest_hex, purpose=_purpose(doc)
+    req = seal_use_request(  # the 用印 work items just made have told the custodians
+        actor=requester,
+        seal=seal,
+        digest_hex=manifest.digest_hex,
+        purpose=_purpose(doc),
+        notify_custodians=False,
     )
     attempt = SealAttempt.objects.create(
         document=doc,
@@ -121,10 +131,18 @@ def _pending(doc: Document) -> SealAttempt:
 
 
 def _lock_for_seal(actor: User, document: Document) -> Document:
+    """Lock the document, then its process: the seal services write their audit events next,
+    and the 用印 step is completed after them, so every row that step needs is held before
+    the audit chain's head (see audit_record)."""
     doc = lock(selectors.document_for_viewer(viewer=actor, document_id=document.pk))
+    if doc.process_id is not None:
+        list(ProcessInstance.objects.select_for_update().filter(pk=doc.process_id))
     if doc.sealed_at is not None:
         raise Conflict(ALREADY_SEALED)
     if doc.status != Document.Status.APPROVED:
+        latest = selectors.current_attempt(doc)
+        if latest is not None and latest.use_request.status == SealUseRequest.Status.CANCELLED:
+            raise Conflict(cancelled_message(latest.use_request, "无需再审批"))
         raise Conflict(f"该公文{doc.get_status_display()}，签发后才能用印。")
     return doc
 
@@ -139,6 +157,10 @@ def document_seal_decide(
         req = seal_use_decide(
             actor=actor, request=attempt.use_request, approve=approve, opinion=opinion.strip()
         )
+        if req.status == SealUseRequest.Status.APPROVED:
+            _seal(actor, doc, attempt)
+        elif req.status == SealUseRequest.Status.REFUSED:
+            _refused(doc, attempt)
         audit_record(
             actor=actor,
             action="documents.seal_decided",
@@ -146,10 +168,6 @@ def document_seal_decide(
             unit=doc.unit,
             details={"approve": approve, "use_request_id": req.pk, "request_status": req.status},
         )
-        if req.status == SealUseRequest.Status.APPROVED:
-            _seal(actor, doc, attempt)
-        elif req.status == SealUseRequest.Status.REFUSED:
-            _refused(doc, attempt)
     return doc
 
 
@@ -184,7 +202,11 @@ def document_seal_rerequest(*, actor: User, document: Document) -> Document:
             latest.status = SealAttempt.Status.EXPIRED
             latest.save(update_fields=["status"])
         req = seal_use_request(
-            actor=actor, seal=latest.seal, digest_hex=latest.digest_hex, purpose=_purpose(doc)
+            actor=actor,
+            seal=latest.seal,
+            digest_hex=latest.digest_hex,
+            purpose=_purpose(doc),
+            notify_custodians=False,
         )
         SealAttempt.objects.create(
             document=doc,
@@ -195,6 +217,7 @@ def document_seal_rerequest(*, actor: User, document: Document) -> Document:
             pdf=bytes(latest.pdf),
             requested_by=actor,
         )
+        _tell_custodians_again(doc)
         audit_record(
             actor=actor,
             action="documents.seal_rerequested",
@@ -203,6 +226,24 @@ def document_seal_rerequest(*, actor: User, document: Document) -> Document:
             details={"use_request_id": req.pk},
         )
     return doc
+
+
+def _tell_custodians_again(doc: Document) -> None:
+    """The 用印 step is still open with the same people: tell them once about the new request."""
+    people = [
+        item.assignee
+        for item in WorkItem.objects.select_related("assignee").filter(
+            instance_id=doc.process_id, task_spec_id="seal", status=WorkItem.Status.OPEN
+        )
+        if item.assignee is not None
+    ]
+    notify_send(
+        recipients=people,
+        title="待办：用印（已重新申请）",
+        body=f"《{doc.title}》已重新申请用印，请及时办理。",
+        link=reverse("documents:seal", args=[doc.pk]),
+        kind="workflow",
+    )
 
 
 def _refused(doc: Document, attempt: SealAttempt) -> None:
@@ -304,16 +345,29 @@ def _complete_step(actor: User, doc: Document, req: SealUseRequest) -> None:
     )
 
 
-def withdraw_attempts(doc: Document) -> None:
-    """The signer withdraws the sign-off: allowed until a custodian has agreed."""
+def withdraw_attempts(doc: Document, *, actor: User) -> None:
+    """The signer withdraws the sign-off: allowed until a custodian has agreed. The seal use
+    request is cancelled with it, so it leaves the custodians' queue at once."""
     for attempt in doc.seal_attempts.filter(status=SealAttempt.Status.PENDING):
         if SealUseApproval.objects.filter(request_id=attempt.use_request_id, approve=True).exists():
             raise Conflict("印章保管人已同意用印，签发不能撤回。")
-        attempt.status = SealAttempt.Status.WITHDRAWN
-        attempt.save(update_fields=["status"])
+        _close(attempt, actor=actor, reason=f"签发已撤回：{doc.doc_number}《{doc.title}》")
 
 
-def close_attempts(doc: Document) -> None:
-    doc.seal_attempts.filter(status=SealAttempt.Status.PENDING).update(
-        status=SealAttempt.Status.WITHDRAWN
-    )
+def close_attempts(doc: Document, *, actor: User | None, reason: str) -> None:
+    """The document is cancelled (作废): its open seal use requests are cancelled too."""
+    for attempt in doc.seal_attempts.filter(status=SealAttempt.Status.PENDING):
+        _close(attempt, actor=actor, reason=f"公文已作废：{reason}")
+
+
+def _close(attempt: SealAttempt, *, actor: User | None, reason: str) -> None:
+    attempt.status = SealAttempt.Status.WITHDRAWN
+    attempt.save(update_fields=["status"])
+    req = attempt.use_request
+    if req.status in (SealUseRequest.Status.PENDING, SealUseRequest.Status.APPROVED):
+        seal_use_cancel(
+            actor=actor or attempt.requested_by,
+            request=req,
+            reason=reason[:300],
+            caller_checked=True,  # the flow's own rule let this actor withdraw or cancel
+        )

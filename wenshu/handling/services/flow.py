@@ -224,10 +224,11 @@ def handling_archive(
         locked = Handling.objects.select_for_update().get(pk=handling.pk)
         locked.move_to(Handling.Status.ARCHIVED)
         code = _org_code(handling, org_code)
-        done = workflow.work_item_complete(actor=actor, item=item, opinion="归档")
         now = timezone.now()
         year = timezone.localdate(now).year
+        # The counter is locked before the step writes its audit event (see audit_record).
         piece = _next_piece(handling.unit_id, year, retention)
+        done = workflow.work_item_complete(actor=actor, item=item, opinion="归档")
         fonds = fonds_code(handling.unit_id)
         record = ArchiveRecord.objects.create(
             handling=locked,

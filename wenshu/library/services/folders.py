@@ -171,6 +171,7 @@ def library_folder_delete(*, actor: User, folder: Folder) -> None:
                 "该文件夹中还有文档（包括回收站中的文档），"
                 "请先把文档放入回收站并彻底删除后再删除文件夹。"
             )
+        locked.delete()  # before the audit event: the chain head is locked last (audit_record)
         audit_record(
             actor=actor,
             action="library.folder_deleted",
@@ -178,4 +179,3 @@ def library_folder_delete(*, actor: User, folder: Folder) -> None:
             unit=folder.unit,
             details={"name": folder.name, "parent": folder.parent_id},
         )
-        locked.delete()

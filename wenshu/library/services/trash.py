@@ -86,6 +86,10 @@ def _purge(*, actor: User | None, item: Item, reason: str) -> None:
     """Caller holds the item's row lock and has checked who may purge."""
     move_item(item, ItemStatus.PURGED)
     versions = list(item.versions.values("number", "upload_id", "upload__stored_file__sm3"))
+    # Deleted before the audit event (the chain head is locked last, see audit_record); a
+    # queryset delete keeps `item.pk` for the event's target.
+    Item.objects.filter(pk=item.pk).update(current_version=None)
+    Item.objects.filter(pk=item.pk).delete()
     audit_record(
         actor=actor,
         action="library.purged",
@@ -99,8 +103,6 @@ def _purge(*, actor: User | None, item: Item, reason: str) -> None:
             "versions": versions,
         },
     )
-    Item.objects.filter(pk=item.pk).update(current_version=None)
-    item.delete()
 
 
 def library_item_purge(*, actor: User, item: Item) -> None:

@@ -131,5 +131,7 @@ def group_delete(*, actor: User, group: UnitGroup) -> None:
     require_city_admin(actor, "管理单位分组")
     group = UnitGroup.objects.select_for_update().get(pk=group.pk)
     members = sorted(group.units.values_list("pk", flat=True))
+    # Deleted before the audit event (the chain head is locked last, see audit_record); a
+    # queryset delete keeps `group.pk` for the event's target.
+    UnitGroup.objects.filter(pk=group.pk).delete()
     audit_record(actor=actor, action="org.group_deleted", target=group, details={"units": members})
-    group.delete()

@@ -20,7 +20,9 @@ from wenshu.seals.services.production import ProductionInput, seal_produce
 from wenshu.seals.services.rules import seal_rules_update
 from wenshu.seals.services.use import (
     SignedSeal,
+    cancelled_message,
     seal_sign,
+    seal_use_cancel,
     seal_use_decide,
     seal_use_expire_stale,
     seal_use_request,
@@ -32,6 +34,7 @@ __all__ = [
     "ProductionInput",
     "SealVerdict",
     "SignedSeal",
+    "cancelled_message",
     "seal_application_decide",
     "seal_application_sign_off",
     "seal_application_submit",
@@ -44,6 +47,7 @@ __all__ = [
     "seal_report_loss",
     "seal_rules_update",
     "seal_sign",
+    "seal_use_cancel",
     "seal_use_decide",
     "seal_use_expire_stale",
     "seal_use_request",

@@ -167,6 +167,11 @@ def seal_produce(
     SealCustodian.objects.bulk_create(SealCustodian(seal=seal, person=p) for p in custodians)
     app.handled_by, app.handled_at, app.new_seal = actor, timezone.now(), seal
     app.save(update_fields=["status", "handled_by", "handled_at", "new_seal"])
+    if old is not None and old.status != Seal.Status.RETIRED:
+        # Before this service's own audit event: the old seal's use requests are updated here,
+        # and no row may be written after the audit chain's head is locked (see audit_record).
+        retire_seal(seal=old, replaced_by=seal, actor=actor, reason=app.get_change_reason_display())
+    _announce(app, seal, custodians)
     audit_record(
         actor=actor,
         action="seal.produced",
@@ -183,9 +188,6 @@ def seal_produce(
             "threshold_k": seal.threshold_k,
         },
     )
-    if old is not None and old.status != Seal.Status.RETIRED:
-        retire_seal(seal=old, replaced_by=seal, actor=actor, reason=app.get_change_reason_display())
-    _announce(app, seal, custodians)
     return seal
 
 

@@ -49,8 +49,13 @@ def normalise_digest(digest_hex: str) -> str:
 
 
 @transaction.atomic
-def seal_use_request(*, actor: User, seal: Seal, digest_hex: str, purpose: str) -> SealUseRequest:
-    """A clerk (or the unit's administrator) of the seal's unit asks to use it on a digest."""
+def seal_use_request(
+    *, actor: User, seal: Seal, digest_hex: str, purpose: str, notify_custodians: bool = True
+) -> SealUseRequest:
+    """A clerk (or the unit's administrator) of the seal's unit asks to use it on a digest.
+
+    The custodians are told once per request. An app whose own step already tells them (the
+    document flow's 用印 work items) passes `notify_custodians=False`."""
     locked = selectors.seal_get(viewer=actor, pk=seal.pk, lock=True)
     if actor.unit_id != locked.unit_id:
         raise NotFound("找不到该印章，或您无权查看。")
@@ -79,15 +84,69 @@ def seal_use_request(*, actor: User, seal: Seal, digest_hex: str, purpose: str) 
             "purpose": req.purpose,
         },
     )
-    custodians = [
-        c.person for c in selectors.seal_custodians(seal=locked) if c.person_id != actor.pk
-    ]
-    notify(
-        custodians,
-        title="有用印申请待您审批",
-        body=f"{locked.name}：{req.purpose}",
-        link=use_link(req.pk),
+    if notify_custodians:
+        custodians = [
+            c.person for c in selectors.seal_custodians(seal=locked) if c.person_id != actor.pk
+        ]
+        notify(
+            custodians,
+            title="有用印申请待您审批",
+            body=f"{locked.name}：{req.purpose}",
+            link=use_link(req.pk),
+        )
+    return req
+
+
+def cancelled_message(req: SealUseRequest, what: str) -> str:
+    """The refusal a stale page or a second click on a cancelled request gets."""
+    reason = f"（{req.cancel_reason}）" if req.cancel_reason else ""
+    return f"该用印申请已撤销{reason}，{what}。"
+
+
+def _may_cancel(actor: User, req: SealUseRequest) -> bool:
+    return actor.unit_id == req.seal.unit_id and (
+        actor.pk == req.requested_by_id or actor.has_role(Role.CLERK, Role.UNIT_ADMIN)
     )
+
+
+def seal_use_cancel(
+    *, actor: User, request: SealUseRequest, reason: str, caller_checked: bool = False
+) -> SealUseRequest:
+    """Withdraw a use that has not signed yet: it leaves the custodians' queue at once and
+    keeps its reason in its history.
+
+    The requester or a clerk of the seal's unit may cancel. Another app that owns the
+    request's subject (the document work, when a document leaves its 用印 step) has checked
+    its own rule for `actor` and passes `caller_checked=True`."""
+    reason = (reason or "").strip()
+    if not reason or len(reason) > 300:
+        raise DomainError("请填写撤销用印申请的原因（不超过 300 字）")
+    with transaction.atomic():
+        req = _lock_request(actor, request)
+        if not (caller_checked or _may_cancel(actor, req)):
+            raise Forbidden("只有申请人或本单位文书可以撤销用印申请")
+        if req.status == Status.CANCELLED:
+            raise Conflict(cancelled_message(req, "请勿重复撤销"))
+        if req.status not in (Status.PENDING, Status.APPROVED):
+            raise Conflict(f"该用印申请{req.get_status_display()}，不能撤销")
+        before = req.status
+        req.transition(Status.CANCELLED)
+        req.cancelled_at, req.cancelled_by, req.cancel_reason = timezone.now(), actor, reason
+        req.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason"])
+        if actor.pk != req.requested_by_id:
+            notify(
+                [req.requested_by],
+                title="用印申请已撤销",
+                body=f"{req.purpose}：{reason}",
+                link=use_link(req.pk),
+            )
+        audit_record(
+            actor=actor,
+            action="seal.use_cancelled",
+            target=req,
+            unit=req.seal.unit,
+            details={"es_id": req.seal.es_id, "reason": reason, "status_before": before},
+        )
     return req
 
 
@@ -142,6 +201,8 @@ def _decide_locked(actor: User, req: SealUseRequest, approve: bool, opinion: str
         raise Forbidden("您不是该印章的保管人，不能审批用印")
     if actor.pk == req.requested_by_id:
         raise Forbidden("不能审批自己提出的用印申请")
+    if req.status == Status.CANCELLED:
+        raise Conflict(cancelled_message(req, "无需再审批"))
     if req.status != Status.PENDING:
         raise Conflict(f"该用印申请{req.get_status_display()}，不能再审批")
     if req.approvals.filter(custodian=actor).exists():
@@ -193,6 +254,8 @@ def seal_sign(*, actor: User, request: SealUseRequest, property_info: str = "") 
             raise Forbidden("只有申请人或本单位文书可以用印")
         if req.status == Status.USED:
             raise Conflict("该用印申请已用印，一次申请只能用印一次")
+        if req.status == Status.CANCELLED:
+            raise Conflict(cancelled_message(req, "不能用印"))
         if req.seal.status != Seal.Status.IN_USE:
             raise Conflict(f"该印章{req.seal.get_status_display()}，不能用印")
         if req.status == Status.REFUSED:

@@ -1,9 +1,11 @@
 """Starting, advancing, withdrawing and cancelling processes.
 
-Every service locks the process row first (select_for_update), so two clicks on the same step
-queue and the second finds the item already done. Handlers registered by subject apps run
-inside the same transaction, after the workflow's own rows are written; the audit event is the
-last write.
+Every service locks the subject's row (when its app registered a lock, see
+registry.Subject.lock), then the process row (select_for_update), so two clicks on the same
+step queue and the second finds the item already done, and a subject app that locks its
+subject before acting on the process takes the same order. Handlers registered by subject
+apps run inside the same transaction, after the workflow's own rows are written; the audit
+event is the last write.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from wenshu.accounts.roles import Role
 from wenshu.audit.services import audit_record
 from wenshu.lib.errors import Conflict, DomainError, Forbidden, NotFound
 from wenshu.org.models import Unit
-from wenshu.workflow import engine, selectors
+from wenshu.workflow import engine, registry, selectors
 from wenshu.workflow.models import ProcessInstance, WorkItem
 from wenshu.workflow.services import _items
 from wenshu.workflow.services.definitions import definition_for
@@ -110,7 +112,17 @@ def _finish(instance: ProcessInstance, wf: Any) -> None:
     _items.save_state(instance, wf, fields=("status", "completed_at"))
 
 
+def _lock_subject(instance_id: int) -> None:
+    found = (
+        ProcessInstance.objects.filter(pk=instance_id).values("subject_type", "subject_id").first()
+    )
+    subject = registry.subject(found["subject_type"]) if found else None
+    if found and subject is not None and subject.lock is not None:
+        subject.lock(found["subject_id"])
+
+
 def _lock(item: WorkItem) -> tuple[ProcessInstance, WorkItem]:
+    _lock_subject(item.instance_id)
     instance = (
         ProcessInstance.objects.select_for_update()
         .select_related("definition", "unit")
@@ -297,6 +309,7 @@ def process_cancel(*, actor: User, instance: ProcessInstance, reason: str) -> Pr
     """Stop a running process (the starter, or the unit's leader or administrator)."""
     reason = (reason or "").strip()
     with transaction.atomic():
+        _lock_subject(instance.pk)
         locked = (
             ProcessInstance.objects.select_for_update()
             .select_related("definition", "unit")
