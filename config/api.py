@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
+import ninja.openapi.schema
+from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
+from ninja.schema import NinjaGenerateJsonSchema
 from ninja.security import SessionAuth
 
 from wenshu.accounts.api import router as accounts_router
@@ -27,7 +32,34 @@ from wenshu.tickets.api import router as tickets_router
 from wenshu.web import api_errors
 from wenshu.workflow.api import router as workflow_router
 
-api = NinjaAPI(
+
+class UniqueNamesJsonSchema(NinjaGenerateJsonSchema):
+    """Ninja merges every operation's schema definitions into one `components` map keyed by
+    the short class name, so two apps' `UnitOut` overwrite each other and the description
+    documents the wrong fields. The first class keeps the short name; another class with the
+    same name gets its module path (e.g. `wenshu.directory.api.UnitOut`)."""
+
+    owners: ClassVar[dict[str, str]] = {}
+
+    def get_defs_ref(self, core_mode_ref: Any) -> Any:
+        defs_ref = super().get_defs_ref(core_mode_ref)
+        choices = self._prioritized_defsref_choices[defs_ref]
+        short, qualified = choices[0], choices[2]
+        if self.owners.setdefault(short, qualified) != qualified:
+            self._prioritized_defsref_choices[defs_ref] = choices[2:]
+        return defs_ref
+
+
+# ninja.openapi.schema looks the generator up by this module-level name.
+ninja.openapi.schema.NinjaGenerateJsonSchema = UniqueNamesJsonSchema  # type: ignore[misc]
+
+
+class WenshuAPI(NinjaAPI):
+    def _get_urls(self) -> list[URLPattern | URLResolver]:
+        return api_errors.json_not_allowed(self, super()._get_urls())
+
+
+api = WenshuAPI(
     title="文枢 Wenshu API",
     version="1",
     description=(

@@ -85,15 +85,16 @@ def login(request: HttpRequest, payload: LoginIn) -> Any:
             request=request, username=payload.username, password=payload.password
         )
     except DomainError as exc:
-        return Status(exc.status, {"error": exc.code, "message": exc.message})
-    if second_factor_url(ok.user):
         return Status(
-            403,
-            {
-                "error": "second_factor_required",
-                "message": "该账号须使用登录密钥（第二因素）登录，接口不能只凭密码登录；"
-                "请在浏览器中登录，或改用个人 API 令牌。",
-            },
+            exc.status, {"error": exc.code, "message": exc.message, "detail": exc.message}
+        )
+    if second_factor_url(ok.user):
+        message = (
+            "该账号须使用登录密钥（第二因素）登录，接口不能只凭密码登录；"
+            "请在浏览器中登录，或改用个人 API 令牌。"
+        )
+        return Status(
+            403, {"error": "second_factor_required", "message": message, "detail": message}
         )
     services.login_complete(request=request, user=ok.user)
     return Status(200, {"me": _me(ok.user), "csrf_token": get_token(request)})

@@ -14,6 +14,7 @@ from wenshu.accounts.roles import Role
 class ErrorOut(Schema):
     error: str
     message: str
+    detail: Any = None  # the message again, or the list of validation errors
 
 
 class LoginIn(Schema):

@@ -92,7 +92,7 @@ def import_delivery(request: HttpRequest, delivery_id: int) -> tuple[int, Handli
     return 201, _out(me, services.delivery_import(actor=me, delivery=delivery))
 
 
-@router.get("/{handling_id}", response=HandlingOut, summary="收文处理笺")
+@router.get("/{int:handling_id}", response=HandlingOut, summary="收文处理笺")
 def get_handling(request: HttpRequest, handling_id: int) -> HandlingOut:
     me = _me(request)
     return _out(me, selectors.handling_get(viewer=me, pk=handling_id))
@@ -109,7 +109,7 @@ class ProposeIn(Schema):
     handlers: list[HandlerIn] = Field(..., max_length=50)
 
 
-@router.post("/{handling_id}/propose", response=HandlingOut, summary="拟办")
+@router.post("/{int:handling_id}/propose", response=HandlingOut, summary="拟办")
 def propose(request: HttpRequest, handling_id: int, body: ProposeIn) -> HandlingOut:
     me = _me(request)
     h = selectors.handling_get(viewer=me, pk=handling_id)
@@ -130,7 +130,7 @@ class ActIn(Schema):
     opinion: str = Field("", max_length=2000)
 
 
-@router.post("/{handling_id}/items/{item_id}", response=HandlingOut, summary="批示、承办、办结")
+@router.post("/{int:handling_id}/items/{item_id}", response=HandlingOut, summary="批示、承办、办结")
 def act(request: HttpRequest, handling_id: int, item_id: int, body: ActIn) -> HandlingOut:
     me = _me(request)
     h = selectors.handling_get(viewer=me, pk=handling_id)
@@ -146,7 +146,7 @@ class ArchiveIn(Schema):
     pages: int = 1
 
 
-@router.post("/{handling_id}/archive", response=HandlingOut, summary="归档")
+@router.post("/{int:handling_id}/archive", response=HandlingOut, summary="归档")
 def archive(request: HttpRequest, handling_id: int, body: ArchiveIn) -> HandlingOut:
     me = _me(request)
     h = selectors.handling_get(viewer=me, pk=handling_id)
@@ -165,7 +165,7 @@ class CountOut(Schema):
     added: int
 
 
-@router.post("/{handling_id}/circulate", response=CountOut, summary="传阅")
+@router.post("/{int:handling_id}/circulate", response=CountOut, summary="传阅")
 def circulate(request: HttpRequest, handling_id: int, body: CirculateIn) -> CountOut:
     me = _me(request)
     h = selectors.handling_get(viewer=me, pk=handling_id)
@@ -178,7 +178,7 @@ class ReadOut(Schema):
     read_at: datetime | None
 
 
-@router.post("/{handling_id}/read", response=ReadOut, summary="阅知（回执）")
+@router.post("/{int:handling_id}/read", response=ReadOut, summary="阅知（回执）")
 def read(request: HttpRequest, handling_id: int) -> ReadOut:
     me = _me(request)
     h = selectors.handling_get(viewer=me, pk=handling_id)

@@ -33,7 +33,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def _error(request: HttpRequest, status: int, message: str) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return JsonResponse({"error": str(status), "message": message}, status=status)
+        body = {"error": str(status), "message": message, "detail": message}
+        return JsonResponse(body, status=status)
     return render(
         request, "web/pages/error.html", {"status": status, "message": message}, status=status
     )

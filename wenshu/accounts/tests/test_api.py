@@ -35,6 +35,7 @@ def test_a_wrong_password_is_a_401_with_the_chinese_message(city, client):
     assert response.json() == {
         "error": "bad_credentials",
         "message": "用户名或密码不正确（再错 4 次将锁定账号）",
+        "detail": "用户名或密码不正确（再错 4 次将锁定账号）",
     }
 
 

@@ -76,7 +76,11 @@ def test_a_new_key_after_sending_is_409(client, city, doc, more, sent):
         body(city, more, idempotency_key="api-key-2"),
     )
     assert again.status_code == 409
-    assert again.json() == {"error": "conflict", "message": "该公文已发出，不能重复发送。"}
+    assert again.json() == {
+        "error": "conflict",
+        "message": "该公文已发出，不能重复发送。",
+        "detail": "该公文已发出，不能重复发送。",
+    }
 
 
 def test_refusals_are_4xx_json(client, city, doc, more):
