@@ -33,6 +33,7 @@ HTTP_MESSAGES = {
     403: "请求被拒绝：缺少有效的 CSRF 令牌（浏览器会话调用须带 X-CSRFToken），或无权操作。",
     405: "该接口不支持此请求方法。",
 }
+INVALID_VALUE = "请求中有超出允许范围或含非法字符的值。"
 
 
 def _json(
@@ -112,7 +113,13 @@ def install(api: NinjaAPI) -> None:
     def data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
         # The database refused a value the schema let through (a number out of the column's
         # range, a NUL character in text): the request is wrong, not the server.
-        return _json(api, request, 400, "invalid_value", "请求中有超出允许范围或含非法字符的值。")
+        return _json(api, request, 400, "invalid_value", INVALID_VALUE)
+
+    @api.exception_handler(OverflowError)
+    def overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+        # SQLite's driver refuses integers past 64 bits before the query runs (a foreign-key
+        # lookup such as document_id=2**64 is not range-checked by Django).
+        return _json(api, request, 400, "invalid_value", INVALID_VALUE)
 
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
