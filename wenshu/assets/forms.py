@@ -10,6 +10,7 @@ from django import forms
 from wenshu.accounts.models import User
 from wenshu.assets.models import Asset, Category, StockTakeEntry
 from wenshu.org.models import Department, Unit
+from wenshu.web.fields import ModelMultipleChoiceField
 
 _BLANK = [("", "全部")]
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -203,13 +204,13 @@ class StockTakeRecordForm(forms.Form):
 
 
 class MarkMissingForm(forms.Form):
-    assets = forms.ModelMultipleChoiceField(
+    assets = ModelMultipleChoiceField(
         label="标记为盘亏的设备", queryset=Asset.objects.none(), widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args: Any, choices: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelMultipleChoiceField, self.fields["assets"]).queryset = choices
+        cast(ModelMultipleChoiceField, self.fields["assets"]).queryset = choices
 
 
 class ImportForm(forms.Form):

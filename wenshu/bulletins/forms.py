@@ -11,6 +11,7 @@ from django.utils import timezone
 from wenshu.bulletins.models import InfoReport, Notice
 from wenshu.files.forms import MultiUploadField
 from wenshu.org.models import Unit, UnitGroup
+from wenshu.web.fields import ModelMultipleChoiceField
 
 _BLANK = [("", "全部")]
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -32,14 +33,14 @@ class NoticeForm(forms.Form):
         widget=forms.RadioSelect,
         initial=Notice.Audience.OWN,
     )
-    units = forms.ModelMultipleChoiceField(
+    units = ModelMultipleChoiceField(
         label="指定单位",
         queryset=Unit.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text="发布范围为“部分单位”时选择（可多选，按住 Ctrl 键点选）",
     )
-    groups = forms.ModelMultipleChoiceField(
+    groups = ModelMultipleChoiceField(
         label="指定单位分组",
         queryset=UnitGroup.objects.none(),
         required=False,

@@ -13,6 +13,7 @@ from wenshu.documents import selectors
 from wenshu.documents.models import DocType, Document, Series, Urgency
 from wenshu.documents.services import DraftInput, FlowPlan
 from wenshu.files.forms import UploadField
+from wenshu.web.fields import ModelMultipleChoiceField
 
 DECISION_LABELS = {"approve": "同意", "return": "退回拟稿人", "reject": "不同意"}
 MAX_OPINION = 2000
@@ -141,13 +142,13 @@ class SubmitForm(forms.Form):
     reviewer = PersonChoice(
         label="核稿人", queryset=None, required=False, empty_label="本单位文书（任一人办理）"
     )
-    countersign_departments: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+    countersign_departments: ModelMultipleChoiceField = ModelMultipleChoiceField(
         label="会签部门（可多选，可不选）",
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    countersign_units: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+    countersign_units: ModelMultipleChoiceField = ModelMultipleChoiceField(
         label="会签单位（可多选，可不选）",
         queryset=None,
         required=False,

@@ -8,6 +8,7 @@ from django import forms
 
 from wenshu.exchange.models import Delivery, DeliveryRequest
 from wenshu.exchange.services import DEFAULT_PRINT_COPIES, MAX_PRINT_COPIES
+from wenshu.web.fields import is_id_out_of_range
 
 
 class IdsField(forms.TypedMultipleChoiceField):
@@ -19,7 +20,7 @@ class IdsField(forms.TypedMultipleChoiceField):
         super().__init__(coerce=int, required=False, **kwargs)
 
     def valid_value(self, value: Any) -> bool:
-        return str(value).isdigit()
+        return str(value).isdigit() and not is_id_out_of_range(value)
 
 
 class SendForm(forms.Form):

@@ -12,7 +12,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, RawPostDataException
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -79,6 +79,8 @@ def _json_error(exc: DomainError) -> JsonResponse:
 def _json_body(request: HttpRequest) -> dict[str, Any]:
     try:
         body = json.loads(request.body or b"{}")
+    except RawPostDataException as exc:  # a form post, already parsed: not the JSON expected
+        raise DomainError("请求格式不正确（应为 JSON）。") from exc
     except ValueError as exc:
         raise DomainError("请求格式不正确（JSON 无法解析）。") from exc
     if not isinstance(body, dict):

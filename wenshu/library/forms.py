@@ -11,6 +11,7 @@ from wenshu.accounts.models import User
 from wenshu.files.forms import UploadField
 from wenshu.library.models import FOLDER_DEFAULT_SCOPES, Access, Scope
 from wenshu.org.models import Department, Unit
+from wenshu.web.fields import ModelMultipleChoiceField
 
 
 def _choices(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
@@ -126,7 +127,7 @@ class ScopeForm(forms.Form):
         queryset=Department.objects.none(),
         empty_label="（文档所属部门）",
     )
-    units = forms.ModelMultipleChoiceField(
+    units = ModelMultipleChoiceField(
         label="指定单位",
         required=False,
         queryset=Unit.objects.none(),

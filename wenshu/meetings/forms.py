@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from wenshu.files.forms import MultiUploadField
 from wenshu.meetings.models import Invitation
 from wenshu.meetings.services import MeetingInput, ReplyInput
+from wenshu.web.fields import ModelMultipleChoiceField
 
 MATERIAL_TYPES = (
     "pdf",
@@ -41,13 +42,13 @@ def _when(label: str, **kwargs: Any) -> forms.DateTimeField:
     )
 
 
-class PersonChoiceField(forms.ModelMultipleChoiceField):
+class PersonChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         post = f"，{obj.post}" if obj.post else ""
         return f"{obj.unit.short_name} · {obj.real_name}（{obj.username}{post}）"
 
 
-class ColleagueChoiceField(forms.ModelMultipleChoiceField):
+class ColleagueChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.real_name}（{obj.post}）" if obj.post else obj.real_name
 
@@ -57,7 +58,7 @@ class ColleagueField(forms.ModelChoiceField):
         return f"{obj.real_name}（{obj.post}）" if obj.post else obj.real_name
 
 
-class UnitChoiceField(forms.ModelMultipleChoiceField):
+class UnitChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return obj.full_name
 

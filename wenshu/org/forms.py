@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from wenshu.org.models import Deregistration, Unit, UnitMerge
+from wenshu.web.fields import ModelMultipleChoiceField
 
 STATUS_FILTER = [("", "全部状态"), *Unit.Status.choices]
 KIND_FILTER = [("", "全部类别"), *Unit.Kind.choices]
@@ -26,7 +27,7 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{obj.real_name}（{obj.username}）{dept}"
 
 
-class PeopleField(forms.ModelMultipleChoiceField):
+class PeopleField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.real_name}（{obj.username}）"
 
@@ -36,7 +37,7 @@ class UnitChoiceField(forms.ModelChoiceField):
         return obj.full_name
 
 
-class UnitsField(forms.ModelMultipleChoiceField):
+class UnitsField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return obj.full_name
 

@@ -52,6 +52,8 @@ def _clean(data: EventInput) -> EventInput:
     start, end = data.start_at, data.end_at
     if timezone.is_naive(start) or timezone.is_naive(end):
         raise DomainError("开始和结束时间须带时区。")
+    if min(start, end).year < 1900 or max(start, end).year > 9000:  # date arithmetic overflows
+        raise DomainError("日期超出可用范围，请检查年份。")
     if data.all_day:
         start, end = _local_midnight(start), _local_midnight(end) + timedelta(days=1)
     if end < start:

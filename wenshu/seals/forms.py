@@ -9,6 +9,7 @@ from django import forms
 from wenshu.accounts.models import User
 from wenshu.lib import sealpic
 from wenshu.seals.models import DestructionParty, Seal, SealApplication, SealType
+from wenshu.web.fields import ModelMultipleChoiceField
 
 _BLANK = [("", "—")]
 MAX_DATA_FILE = 50 * 1024 * 1024
@@ -31,7 +32,7 @@ class ApplicationForm(forms.Form):
     reason = forms.CharField(
         label="申请理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
     )
-    custodians = forms.ModelMultipleChoiceField(
+    custodians = ModelMultipleChoiceField(
         label="印章保管人",
         queryset=User.objects.none(),
         required=False,
@@ -45,7 +46,7 @@ class ApplicationForm(forms.Form):
     def __init__(self, *args: Any, old_seals: Any, custodians: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["old_seal"]).queryset = old_seals
-        cast(forms.ModelMultipleChoiceField, self.fields["custodians"]).queryset = custodians
+        cast(ModelMultipleChoiceField, self.fields["custodians"]).queryset = custodians
 
 
 class DecisionForm(forms.Form):

@@ -12,6 +12,7 @@ from wenshu.files.forms import MultiUploadField
 from wenshu.tickets import selectors
 from wenshu.tickets.models import Category, Ticket, Urgency
 from wenshu.tickets.services._common import MAX_ATTACHMENTS, MAX_REF, MAX_SUMMARY, MAX_TEXT
+from wenshu.web.fields import ModelMultipleChoiceField
 
 _BLANK = [("", "全部")]
 
@@ -91,7 +92,7 @@ class SolutionForm(forms.Form):
         widget=_area(5),
         help_text="将写入纸质通知的“解决办法”部分，并报告市政府办公室",
     )
-    units = forms.ModelMultipleChoiceField(
+    units = ModelMultipleChoiceField(
         label="接收纸质通知的单位",
         queryset=selectors.notice_unit_choices().none(),
         widget=forms.CheckboxSelectMultiple,
@@ -104,7 +105,7 @@ class SolutionForm(forms.Form):
             "initial", {"units": list(ticket.notice_units.values_list("pk", flat=True))}
         )
         super().__init__(*args, **kwargs)
-        field = cast(forms.ModelMultipleChoiceField, self.fields["units"])
+        field = cast(ModelMultipleChoiceField, self.fields["units"])
         field.queryset = selectors.notice_unit_choices()
 
 
