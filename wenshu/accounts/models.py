@@ -80,18 +80,22 @@ class User(AbstractBaseUser):
 
     @property
     def role_set(self) -> frozenset[Role]:
-        cached = getattr(self, "_role_cache", None)
-        if cached is None:
-            # .all() uses a prefetch_related("role_grants") cache when a list page made one.
-            cached = frozenset(Role(grant.role) for grant in self.role_grants.all())
-            self._role_cache = cached
-        return cached
+        """Read once per User object with the person's other grants (wenshu.accounts.grants)."""
+        from wenshu.accounts.grants import grants_of
+
+        if "role_grants" in getattr(self, "_prefetched_objects_cache", {}):
+            # A list page made prefetch_related("role_grants"): no query per person.
+            return frozenset(Role(grant.role) for grant in self.role_grants.all())
+        return grants_of(self).roles
 
     def has_role(self, *roles: Role) -> bool:
         return bool(self.role_set & set(roles))
 
     def forget_roles(self) -> None:
-        self.__dict__.pop("_role_cache", None)
+        """Forget the roles and other grants read so far: call after changing one."""
+        from wenshu.accounts.grants import forget_grants
+
+        forget_grants(self)
         getattr(self, "_prefetched_objects_cache", {}).pop("role_grants", None)
 
     @property

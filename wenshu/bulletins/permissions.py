@@ -13,12 +13,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Exists, OuterRef
+
+from wenshu.accounts.grants import has_grant, register_grant
 from wenshu.accounts.roles import Role
 from wenshu.bulletins.models import ReceivingUnit
 from wenshu.org.models import Department
 
-_OFFICER_CACHE = "_bulletins_info_officer"
-_RECEIVER_CACHE = "_bulletins_receiver"
+# Read with the person's roles once per request (wenshu.accounts.grants).
+INFO_OFFICER = "bulletins.info_officer"  # of an active department of their own unit
+# Their unit is flagged as a report receiver now or was before (an unflagged one still
+# handles what it has).
+RECEIVER_UNIT = "bulletins.receiver_unit"
+register_grant(
+    INFO_OFFICER,
+    lambda: Exists(
+        Department.objects.filter(
+            info_officer_id=OuterRef("pk"), unit_id=OuterRef("unit_id"), is_active=True
+        )
+    ),
+)
+register_grant(
+    RECEIVER_UNIT, lambda: Exists(ReceivingUnit.objects.filter(unit_id=OuterRef("unit_id")))
+)
 
 
 def is_active_person(user: Any) -> bool:
@@ -27,15 +44,7 @@ def is_active_person(user: Any) -> bool:
 
 def is_info_officer(user: Any) -> bool:
     """An information officer of an active department of the person's own unit."""
-    if not is_active_person(user):
-        return False
-    cached = getattr(user, _OFFICER_CACHE, None)
-    if cached is None:
-        cached = Department.objects.filter(
-            info_officer_id=user.pk, unit_id=user.unit_id, is_active=True
-        ).exists()
-        setattr(user, _OFFICER_CACHE, cached)
-    return bool(cached)
+    return is_active_person(user) and has_grant(user, INFO_OFFICER)
 
 
 def is_editor(user: Any) -> bool:
@@ -57,22 +66,9 @@ def is_city_admin(user: Any) -> bool:
     return is_active_person(user) and user.has_role(Role.CITY_ADMIN)
 
 
-def unit_is_receiver(unit_id: int | None) -> bool:
-    """Flagged as a receiver now or before (an unflagged one still handles what it has)."""
-    if not unit_id:
-        return False
-    return ReceivingUnit.objects.filter(unit_id=unit_id).exists()
-
-
 def is_report_handler(user: Any) -> bool:
     """An editor of a unit that receives information reports."""
-    if not is_editor(user):
-        return False
-    cached = getattr(user, _RECEIVER_CACHE, None)
-    if cached is None:
-        cached = unit_is_receiver(user.unit_id)
-        setattr(user, _RECEIVER_CACHE, cached)
-    return bool(cached)
+    return is_editor(user) and has_grant(user, RECEIVER_UNIT)
 
 
 def may_see_report_stats(user: Any) -> bool:

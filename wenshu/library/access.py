@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q
 
+from wenshu.accounts.grants import forget_grants, has_grant, register_grant
 from wenshu.accounts.roles import Role
 from wenshu.library.models import Folder, FolderKind, Item, LibraryAdmin, Scope, Share
 
@@ -42,24 +43,23 @@ def is_live(viewer: User) -> bool:
     )
 
 
-def admin_unit_ids(viewer: User) -> frozenset[int]:
-    """Units whose document administrator the viewer is (cached on the user object)."""
-    cached = getattr(viewer, "_library_admin_units", None)
-    if cached is None:
-        cached = frozenset(
-            LibraryAdmin.objects.filter(person_id=viewer.pk).values_list("unit_id", flat=True)
-        )
-        viewer.__dict__["_library_admin_units"] = cached
-    return cached
+# A document administrator of the person's own unit, read with their other grants once per
+# request. One moved to another unit keeps no rights in the old one.
+DOC_ADMIN = "library.doc_admin"
+register_grant(
+    DOC_ADMIN,
+    lambda: Exists(
+        LibraryAdmin.objects.filter(person_id=OuterRef("pk"), unit_id=OuterRef("unit_id"))
+    ),
+)
 
 
 def forget(viewer: User) -> None:
-    viewer.__dict__.pop("_library_admin_units", None)
+    forget_grants(viewer)
 
 
 def is_doc_admin(viewer: User, unit_id: int | None) -> bool:
-    # A doc admin moved to another unit keeps no rights in the old one.
-    return is_live(viewer) and unit_id == viewer.unit_id and unit_id in admin_unit_ids(viewer)
+    return is_live(viewer) and unit_id == viewer.unit_id and has_grant(viewer, DOC_ADMIN)
 
 
 def is_unit_admin(viewer: User, unit_id: int | None) -> bool:

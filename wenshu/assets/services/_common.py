@@ -12,9 +12,10 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
+from wenshu.accounts.grants import has_grant, register_grant
 from wenshu.accounts.models import User
 from wenshu.accounts.roles import Role
 from wenshu.assets.models import Asset, AssetManager
@@ -27,15 +28,22 @@ RULE_OFFICE = "办公自动化设备由办公室统一管理和调度使用（�
 RULE_ANTIVIRUS = "经批准接入互联网的电脑必须安装正版杀毒软件（办公自动化管理办法第九条）"
 
 
+ASSET_MANAGER = "assets.manager"  # an equipment manager of the person's own unit
+register_grant(
+    ASSET_MANAGER,
+    lambda: Exists(
+        AssetManager.objects.filter(person_id=OuterRef("pk"), unit_id=OuterRef("unit_id"))
+    ),
+)
+
+
 def is_office(person: User, unit_id: int | None = None) -> bool:
     """True when `person` acts as the office of `unit_id` (their own unit by default)."""
     if unit_id is not None and person.unit_id != unit_id:
         return False
     if not person.is_active:
         return False
-    if person.has_role(Role.UNIT_ADMIN):
-        return True
-    return AssetManager.objects.filter(unit_id=person.unit_id, person=person).exists()
+    return person.has_role(Role.UNIT_ADMIN) or has_grant(person, ASSET_MANAGER)
 
 
 def require_member(actor: User, unit_id: int) -> None:

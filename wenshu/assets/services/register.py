@@ -11,6 +11,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from wenshu.accounts.grants import forget_grants
 from wenshu.accounts.models import User
 from wenshu.accounts.roles import Role
 from wenshu.assets.models import (
@@ -349,6 +350,7 @@ def asset_manager_appoint(*, actor: User, person: User) -> AssetManager:
     if not created:
         raise Conflict(f"{person.display_name}已是设备管理员")
     audit_record(actor=actor, action="asset.manager_appointed", target=person, unit=actor.unit)
+    forget_grants(person)
     return manager
 
 
@@ -366,3 +368,5 @@ def asset_manager_remove(*, actor: User, manager: AssetManager) -> None:
     person = found.person
     found.delete()
     audit_record(actor=actor, action="asset.manager_removed", target=person, unit=actor.unit)
+    if AssetManager.person.is_cached(manager):  # the caller's copy of the person
+        forget_grants(manager.person)
