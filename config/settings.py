@@ -24,7 +24,9 @@ if WENSHU_ENV not in {"development", "production"}:
 PRODUCTION = WENSHU_ENV == "production"
 TESTING = "pytest" in sys.modules or env_bool("WENSHU_TESTING", False)
 
-DEBUG = env_bool("WENSHU_DEBUG", not PRODUCTION) and not PRODUCTION
+# Off unless asked for: the demo shows users the Chinese error pages they will see in
+# production, not Django's English debug pages. Production forces it off.
+DEBUG = env_bool("WENSHU_DEBUG", False) and not PRODUCTION
 # Public development values: they exist only so a laptop can run, and production refuses them.
 DEV_SECRET_KEY = "dev-only-insecure-key-0123456789-abcdefghijklmnopqrstuvwxyz-wenshu"  # noqa: S105
 DEV_SEAL_KEK = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
@@ -91,6 +93,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "wenshu.web.middleware.ApiJsonErrorsMiddleware",
     "wenshu.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

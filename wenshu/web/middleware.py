@@ -108,3 +108,30 @@ class DomainErrorMiddleware:
                 details={"path": request.path[:200], "method": request.method or ""},
             )
         return _error_page(request, exc)
+
+
+class ApiJsonErrorsMiddleware:
+    """Every error under /api/ is JSON with a Chinese message, whatever produced it.
+
+    Ninja's own errors are JSON already (web/api_errors.py). This catches what answers
+    before or around it: an address that matches no route, Django's debug pages when
+    WENSHU_DEBUG is on, a refusal from a middleware. The status is kept.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code >= 400
+            and request.path.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            from wenshu.web.views import api_error_for_status
+
+            json_response = api_error_for_status(response.status_code)
+            if response.has_header("Allow"):
+                json_response["Allow"] = response["Allow"]
+            return json_response
+        return response

@@ -31,29 +31,47 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=200 if healthy else 503)
 
 
+STATUS_MESSAGES = {
+    400: "请求格式不正确，请返回上一页重试。",
+    403: "您没有权限进行此操作。如页面已过期，请刷新后重试。",
+    404: "找不到该页面或记录，或您无权查看。",
+    405: "该接口不支持此请求方法。",
+    413: "提交的内容过大。",
+    500: "系统内部错误，已记录。请稍后重试，或联系市数字办。",
+}
+
+
+def api_error_for_status(status: int, message: str = "") -> JsonResponse:
+    """The API's JSON error body for an HTTP status, with its Chinese message."""
+    if not message:
+        fallback = "服务暂时不可用，请稍后重试。" if status >= 500 else "请求无法处理。"
+        message = STATUS_MESSAGES.get(status, fallback)
+    body = {"error": str(status), "message": message, "detail": message}
+    return JsonResponse(body, status=status)
+
+
 def _error(request: HttpRequest, status: int, message: str) -> HttpResponse:
     if request.path.startswith("/api/"):
-        body = {"error": str(status), "message": message, "detail": message}
-        return JsonResponse(body, status=status)
+        return api_error_for_status(status, message)
     return render(
         request, "web/pages/error.html", {"status": status, "message": message}, status=status
     )
 
 
 def bad_request(request: HttpRequest, exception: Any = None) -> HttpResponse:
-    return _error(request, 400, "请求格式不正确，请返回上一页重试。")
+    return _error(request, 400, STATUS_MESSAGES[400])
 
 
 def forbidden(request: HttpRequest, exception: Any = None) -> HttpResponse:
-    return _error(request, 403, "您没有权限进行此操作。如页面已过期，请刷新后重试。")
+    return _error(request, 403, STATUS_MESSAGES[403])
 
 
 def not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
-    return _error(request, 404, "找不到该页面或记录，或您无权查看。")
+    return _error(request, 404, STATUS_MESSAGES[404])
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return _error(request, 500, "系统内部错误，已记录。请稍后重试，或联系市数字办。")
+    return _error(request, 500, STATUS_MESSAGES[500])
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
