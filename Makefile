@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Test processes (pytest-xdist); each has its own test database, clamd and live server.
+TEST_WORKERS ?= auto
 STAMP := $(VENV)/.installed
 DEBIAN_PACKAGES := chromium chromium-driver clamav clamav-daemon fonts-wqy-zenhei \
 	fonts-arphic-uming fonts-arphic-ukai poppler-utils
@@ -51,7 +53,7 @@ run: demo clamd
 	$(PY) manage.py serve --port $(PORT)
 
 test: install
-	$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+	$(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) --durations=15 $(PYTEST_ARGS)
 
 bench: install
 	$(PY) bench/run.py
