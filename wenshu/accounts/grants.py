@@ -54,7 +54,9 @@ NO_GRANTS = Grants(frozenset(), frozenset(), frozenset())
 def register_grant(name: str, exists: GrantExists) -> None:
     """Register an app's assignment: ``register_grant("assets.manager", lambda: Exists(...))``.
 
-    Call it at import time of the module that asks `has_grant(user, name)`.
+    Call it at import time of the module that asks `has_grant(user, name)`. The query is
+    compiled once per process (see `_compiled`), so `exists()` must depend only on the
+    person's row: no `timezone.now()`, settings read per call or request values in it.
     """
     _registry[name] = exists
 
