@@ -329,7 +329,7 @@ def attachment_blocks(data: GongwenData, faces: FaceSet) -> list[Block]:
     many = len(data.attachments) > 1
     for index, raw in enumerate(data.attachments, start=1):
         name = raw.rstrip("。.，,；;：:")  # 附件名称后不加标点符号
-        # "附件：1.XXXXX" (7.3.4): no space after the number.
+        # "附件：1.关于……的通知" (GB/T 9704 7.3.4): no space after the number.
         number = faces.glyphs(f"{index}." if many else "", faces.fangsong, SIZE_3)
         name_x = number_x + advance_of(number, BODY_CHAR_SPACE)
         lead = place(number, number_x, BODY_CHAR_SPACE)
